@@ -1,0 +1,249 @@
+#include "app/headless_run.h"
+
+#include <sys/resource.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+#include <thread>
+
+#include "app/run_plan.h"
+#include "core/demo_environment.h"
+#include "core/engine.h"
+#include "core/load_generator.h"
+#include "core/pg_connection.h"
+
+namespace spillway {
+
+namespace {
+
+std::atomic<int> g_stop_signals{0};
+
+extern "C" void on_stop_signal(int) {
+    g_stop_signals.fetch_add(1);
+}
+
+std::string thousands(int64_t value) {
+    std::string digits = std::to_string(value < 0 ? -value : value);
+    for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
+        digits.insert(static_cast<size_t>(i), ",");
+    return value < 0 ? "-" + digits : digits;
+}
+
+std::string fixed(double value, int decimals) {
+    std::ostringstream text;
+    text << std::fixed << std::setprecision(decimals) << value;
+    return text.str();
+}
+
+double peak_rss_mib() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_maxrss) / 1024.0;
+}
+
+void print_progress(std::ostream& err, const Snapshot& s) {
+    err << "  consumed " << thousands(s.consumed) << "  written " << thousands(s.written)
+        << "  dup " << thousands(s.duplicates) << "  dead " << thousands(s.dead_lettered)
+        << "  queue " << thousands(static_cast<int64_t>(s.queue_events))
+        << (s.source_paused ? " (paused)" : "") << "  in "
+        << thousands(static_cast<int64_t>(s.consumed_per_s)) << "/s  out "
+        << thousands(static_cast<int64_t>(s.written_per_s)) << "/s  lag "
+        << thousands(s.total_lag_messages) << "\n";
+}
+
+bool all_committed(const Snapshot& s, const std::vector<int64_t>& end_offsets) {
+    if (s.partitions.size() != end_offsets.size())
+        return false;
+    for (const auto& lag : s.partitions) {
+        const auto index = static_cast<size_t>(lag.partition);
+        if (index >= end_offsets.size() || lag.committed != end_offsets[index])
+            return false;
+    }
+    return true;
+}
+
+int64_t count_rows(const std::string& conninfo, const std::string& table) {
+    PgConnection connection(conninfo);
+    return std::stoll(
+        connection.query_column("SELECT count(*) FROM " + quote_table_name(table)).at(0));
+}
+
+void print_summary(std::ostream& out, const Snapshot& s, const LoadGeneratorStats* produced,
+                   const DrainReport& drain) {
+    out << "\nSpillway run summary\n";
+    if (produced) {
+        out << "  produced            " << thousands(produced->produced) << " ("
+            << thousands(produced->valid_distinct) << " distinct valid, "
+            << thousands(produced->duplicates) << " duplicates, " << thousands(produced->malformed)
+            << " malformed)\n";
+    }
+    out << "  consumed            " << thousands(s.consumed) << " ("
+        << fixed(double(s.consumed_bytes) / 1e6, 1) << " MB)\n";
+    out << "  written             " << thousands(s.written) << "\n";
+    out << "  duplicates dropped  " << thousands(s.duplicates) << "\n";
+    out << "  malformed           " << thousands(s.rejected) << " -> dead-letter table";
+    std::string sep = " (";
+    for (size_t i = 1; i < kRejectReasonCount; ++i) {
+        if (s.rejected_by_reason[i] > 0) {
+            out << sep << reject_reason_name(static_cast<RejectReason>(i)) << " "
+                << thousands(s.rejected_by_reason[i]);
+            sep = ", ";
+        }
+    }
+    out << (sep == ", " ? ")" : "") << "\n";
+    out << "  dead-lettered       " << thousands(s.dead_lettered) << "\n";
+    out << "  lost to retention   " << thousands(s.lost_to_retention) << "\n";
+    const double seconds = s.active_seconds > 0 ? s.active_seconds : s.uptime_s;
+    const double events_per_s = seconds > 0 ? double(s.consumed) / seconds : 0;
+    const double mb_per_s = seconds > 0 ? double(s.consumed_bytes) / 1e6 / seconds : 0;
+    out << "  throughput          " << thousands(static_cast<int64_t>(events_per_s))
+        << " events/s, " << fixed(mb_per_s, 1) << " MB/s over " << fixed(seconds, 2) << " s\n";
+    out << "  batch write latency p50 " << fixed(s.batch_p50_total_ms, 1) << " ms, p99 "
+        << fixed(s.batch_p99_total_ms, 1) << " ms (" << thousands(s.batches) << " batches, "
+        << thousands(s.batch_retries) << " retries)\n";
+    out << "  end-to-end latency  p50 " << fixed(s.e2e_p50_total_ms, 1) << " ms, p99 "
+        << fixed(s.e2e_p99_total_ms, 1) << " ms\n";
+    out << "  drain               " << thousands(static_cast<int64_t>(drain.queued_at_stop))
+        << " queued at stop, " << (drain.completed ? "all written" : "NOT all written") << " in "
+        << fixed(drain.seconds, 2) << " s\n";
+    out << "  peak RSS            " << fixed(peak_rss_mib(), 0) << " MiB\n";
+}
+
+// A graceful drain that a second SIGINT/SIGTERM cuts short: the process exits at once, and what
+// was not committed is simply read again by the next run.
+DrainReport drain_until_second_signal(Engine& engine) {
+    std::atomic<bool> drained{false};
+    std::thread fast_exit_watch([&drained] {
+        while (!drained.load() && g_stop_signals.load() < 2)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (!drained.load()) {
+            std::fputs("stopped fast on a second signal; uncommitted offsets will be read again\n",
+                       stderr);
+            std::_Exit(130);
+        }
+    });
+    const DrainReport drain = engine.drain_and_stop();
+    drained = true;
+    fast_exit_watch.join();
+    return drain;
+}
+
+int run_demo(const AppOptions& options, std::ostream& out, std::ostream& err) {
+    RunPlan plan = make_run_plan(options);
+    DemoEnvironment environment(plan.environment);
+    err << "Starting the embedded default (" << plan.environment.kafka.partitions
+        << " partitions)...\n";
+    environment.start();
+    err << "  Kafka      " << environment.bootstrap_servers() << " topic " << options.topic << "\n";
+    err << "  PostgreSQL "
+        << (environment.postgres() ? environment.conninfo() : "(given with --pg)") << "\n";
+
+    plan.engine.source.bootstrap_servers = environment.bootstrap_servers();
+    plan.engine.sink.conninfo = environment.conninfo();
+    Engine engine(plan.engine);
+    engine.start();
+
+    plan.load.bootstrap_servers = environment.bootstrap_servers();
+    LoadGenerator generator(plan.load);
+    generator.start();
+
+    std::vector<int64_t> end_offsets;
+    int64_t last_progress_count = -1;
+    auto last_progress = std::chrono::steady_clock::now();
+    auto next_print = last_progress;
+    bool complete = false;
+    while (g_stop_signals.load() == 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        const auto snapshot = engine.snapshot();
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= next_print) {
+            print_progress(err, *snapshot);
+            next_print = now + std::chrono::seconds(1);
+        }
+        if (options.events > 0 && end_offsets.empty() && generator.finished()) {
+            generator.wait();
+            end_offsets = query_end_offsets(environment.bootstrap_servers(), options.topic);
+        }
+        if (!end_offsets.empty() && all_committed(*snapshot, end_offsets)) {
+            complete = true;
+            break;
+        }
+        const int64_t progress = snapshot->consumed + snapshot->written + snapshot->dead_lettered;
+        if (progress != last_progress_count) {
+            last_progress_count = progress;
+            last_progress = now;
+        } else if (now - last_progress > std::chrono::seconds(120)) {
+            err << "error: no progress for 120 s; last Kafka error: \""
+                << snapshot->last_kafka_error << "\", last database error: \""
+                << snapshot->last_database_error << "\"\n";
+            break;
+        }
+    }
+    generator.stop();
+    const DrainReport drain = drain_until_second_signal(engine);
+    generator.wait();
+    const LoadGeneratorStats produced = generator.stats();
+    const Snapshot final_snapshot = *engine.snapshot();
+    print_summary(out, final_snapshot, &produced, drain);
+
+    if (!complete) {
+        out << "  check               interrupted before every offset was committed\n";
+        return g_stop_signals.load() > 0 ? 0 : 1;
+    }
+    const int64_t rows = count_rows(environment.conninfo(), options.table);
+    const int64_t dead_rows = count_rows(environment.conninfo(), options.dead_letter_table);
+    const bool rows_ok = rows == produced.valid_distinct;
+    const bool dead_ok = dead_rows == produced.malformed;
+    out << "  events table        " << thousands(rows) << " rows; distinct valid produced "
+        << thousands(produced.valid_distinct) << (rows_ok ? "  OK" : "  MISMATCH") << "\n";
+    out << "  dead-letter table   " << thousands(dead_rows) << " rows; malformed produced "
+        << thousands(produced.malformed) << (dead_ok ? "  OK" : "  MISMATCH") << "\n";
+    return rows_ok && dead_ok && final_snapshot.lost_to_retention == 0 ? 0 : 1;
+}
+
+int run_service(const AppOptions& options, std::ostream& out, std::ostream& err) {
+    Engine engine(make_run_plan(options).engine);
+    engine.start();
+    err << "Spillway is consuming \"" << options.topic
+        << "\"; SIGINT or SIGTERM drains and stops.\n";
+    auto next_print = std::chrono::steady_clock::now();
+    while (g_stop_signals.load() == 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (std::chrono::steady_clock::now() >= next_print) {
+            print_progress(err, *engine.snapshot());
+            next_print += std::chrono::seconds(5);
+        }
+    }
+    const DrainReport drain = drain_until_second_signal(engine);
+    print_summary(out, *engine.snapshot(), nullptr, drain);
+    return drain.completed ? 0 : 1;
+}
+
+}  // namespace
+
+void install_stop_signal_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
+int stop_signals_received() {
+    return g_stop_signals.load();
+}
+
+int run_headless(const AppOptions& options, std::ostream& out, std::ostream& err) {
+    try {
+        return options.demo ? run_demo(options, out, err) : run_service(options, out, err);
+    } catch (const std::exception& error) {
+        err << "error: " << error.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace spillway

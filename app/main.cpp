@@ -1,0 +1,38 @@
+// spillway: the console (default) or the headless engine (--headless).
+#include <QApplication>
+#include <QCoreApplication>
+#include <iostream>
+#include <memory>
+
+#include "app/headless_run.h"
+#include "app/options.h"
+#include "app/run_plan.h"
+#include "ui/console.h"
+
+int main(int argc, char** argv) {
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    bool headless = arguments.contains("--headless") || arguments.contains("--help") ||
+                    arguments.contains("-h") || arguments.contains("--version") ||
+                    arguments.contains("-v");
+
+    std::unique_ptr<QCoreApplication> app;
+    if (headless)
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    else
+        app = std::make_unique<QApplication>(argc, argv);
+    QCoreApplication::setApplicationName("spillway");
+    QCoreApplication::setOrganizationName("spillway");
+    QCoreApplication::setApplicationVersion(SPILLWAY_VERSION);
+
+    const auto parsed = spillway::parse_options(QCoreApplication::arguments());
+    if (!parsed.options) {
+        (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.output << std::endl;
+        return parsed.exit_code;
+    }
+    spillway::install_stop_signal_handlers();
+    if (parsed.options->headless)
+        return spillway::run_headless(*parsed.options, std::cout, std::cerr);
+    return spillway::run_console(spillway::make_run_plan(*parsed.options));
+}

@@ -1,0 +1,48 @@
+#pragma once
+// The command line: one parse into plain values, every error naming the option and the value.
+// These option names are a public interface: scripts use them. Add, never rename.
+#include <QStringList>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/knobs.h"
+
+namespace spillway {
+
+struct AppOptions {
+    bool headless = false;
+    bool demo = false;
+
+    // Embedded demo
+    int64_t events = 0;  // 0: produce until stopped
+    double rate = 0;     // events/s; 0: as fast as possible
+    int partitions = 0;  // 0: sized for the volume
+    int brokers = 3;
+    int payload_bytes = 300;
+    int devices = 10000;
+    double duplicate_share = 0.02;
+    double malformed_share = 0.01;
+
+    // Real services
+    std::string bootstrap_servers;
+    std::string topic = "events";
+    std::string group = "spillway";
+    std::string pg;  // libpq connection string
+    std::string table = "events";
+    std::string dead_letter_table = "dead_letters";
+    std::string id_field = "event_id";
+
+    Knobs knobs;
+    int drain_timeout_ms = 30000;
+};
+
+struct ParseOutcome {
+    std::optional<AppOptions> options;  // empty when the program should exit
+    int exit_code = 0;                  // 0 after --help/--version, 2 on a bad option
+    std::string output;                 // help text or the error message, for the caller to print
+};
+
+ParseOutcome parse_options(const QStringList& arguments);
+
+}  // namespace spillway

@@ -1,0 +1,41 @@
+#include "app/run_plan.h"
+
+namespace spillway {
+
+RunPlan make_run_plan(const AppOptions& options) {
+    RunPlan plan;
+    plan.demo = options.demo;
+
+    plan.environment.bootstrap_servers = options.bootstrap_servers;
+    plan.environment.pg = options.pg;
+    plan.environment.kafka.brokers = options.brokers;
+    plan.environment.kafka.topic = options.topic;
+    plan.environment.kafka.partitions =
+        options.partitions > 0
+            ? options.partitions
+            : DemoEnvironment::partitions_for(options.events, options.payload_bytes);
+
+    EngineOptions& engine = plan.engine;
+    engine.source.bootstrap_servers = options.bootstrap_servers;
+    engine.source.topic = options.topic;
+    engine.source.group_id = options.group;
+    engine.source.decoder.id_field = options.id_field;
+    engine.sink.conninfo = options.pg;
+    engine.sink.events_table = options.table;
+    engine.sink.dead_letter_table = options.dead_letter_table;
+    engine.knobs = options.knobs;
+    engine.drain_timeout_ms = options.drain_timeout_ms;
+
+    LoadGeneratorOptions& load = plan.load;
+    load.bootstrap_servers = options.bootstrap_servers;
+    load.topic = options.topic;
+    load.events = options.events;
+    load.rate_per_sec = options.rate;
+    load.payload_bytes = options.payload_bytes;
+    load.devices = options.devices;
+    load.duplicate_share = options.duplicate_share;
+    load.malformed_share = options.malformed_share;
+    return plan;
+}
+
+}  // namespace spillway

@@ -1,0 +1,248 @@
+#include "core/batch_writer.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "core/copy_text.h"
+#include "core/logging.h"
+#include "core/metrics.h"
+#include "core/pg_connection.h"
+
+namespace spillway {
+
+namespace {
+constexpr const char* kStageEvents = "spillway_stage_events";
+constexpr const char* kStageDead = "spillway_stage_dead";
+
+std::string sql_literal(std::string_view text) {
+    std::string quoted = "'";
+    for (char c : text) {
+        if (c == '\'')
+            quoted += '\'';
+        quoted += c;
+    }
+    quoted += '\'';
+    return quoted;
+}
+}  // namespace
+
+BatchWriter::BatchWriter(SinkOptions options, Metrics* metrics)
+    : options_(std::move(options)), metrics_(metrics) {
+    const std::string topic = sql_literal(options_.topic);
+    insert_events_sql_ =
+        "INSERT INTO " + quote_table_name(options_.events_table) +
+        " (event_id, event_time, kafka_topic, kafka_partition, kafka_offset, kafka_key, payload)"
+        " SELECT event_id, timestamptz 'epoch' + event_time_ms * interval '1 millisecond', " +
+        topic + ", kafka_partition, kafka_offset, kafka_key, payload FROM " + kStageEvents +
+        // Inserting in key order makes concurrent writers take index locks in the same order, so
+        // overlapping batches (duplicates, re-reads) wait for each other instead of deadlocking.
+        " ORDER BY event_id ON CONFLICT (event_id) DO NOTHING";
+    insert_dead_sql_ =
+        "INSERT INTO " + quote_table_name(options_.dead_letter_table) +
+        " (kafka_topic, kafka_partition, kafka_offset, kafka_key, payload, event_id, reason,"
+        " message, sqlstate) SELECT " +
+        topic +
+        ", kafka_partition, kafka_offset, kafka_key, payload, event_id, reason, message, sqlstate"
+        " FROM " +
+        kStageDead +
+        " ON CONFLICT (kafka_topic, kafka_partition, kafka_offset) DO UPDATE SET"
+        " last_seen = now(), reason = EXCLUDED.reason, message = EXCLUDED.message,"
+        " sqlstate = EXCLUDED.sqlstate";
+}
+
+BatchWriter::~BatchWriter() = default;
+
+void BatchWriter::connect() {
+    connection_.reset();
+    connection_ = std::make_unique<PgConnection>(options_.conninfo);
+    // Per-connection staging tables: no index, no WAL, emptied by every commit.
+    connection_->exec(std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kStageEvents +
+                      " (event_id text, event_time_ms bigint, kafka_partition integer,"
+                      " kafka_offset bigint, kafka_key bytea, payload jsonb) ON COMMIT DELETE ROWS;"
+                      "CREATE TEMP TABLE IF NOT EXISTS " +
+                      kStageDead +
+                      " (kafka_partition integer, kafka_offset bigint, kafka_key bytea,"
+                      " payload bytea, event_id text, reason text, message text, sqlstate text)"
+                      " ON COMMIT DELETE ROWS;"
+                      "SET synchronous_commit = on;");
+}
+
+void BatchWriter::rollback_quietly() {
+    if (!connection_ || !connection_->ok())
+        return;
+    try {
+        connection_->exec("ROLLBACK");
+    } catch (const PgError&) {
+    }
+}
+
+int64_t BatchWriter::write_transaction(const std::vector<const Event*>& good,
+                                       const std::vector<DeadRow>& dead) {
+    connection_->exec("BEGIN");
+    int64_t inserted = 0;
+    if (!good.empty()) {
+        copy_buffer_.clear();
+        for (const Event* event : good) {
+            append_copy_text(copy_buffer_, event->event_id);
+            copy_buffer_ += '\t';
+            append_copy_int(copy_buffer_, event->event_time_ms);
+            copy_buffer_ += '\t';
+            append_copy_int(copy_buffer_, event->partition);
+            copy_buffer_ += '\t';
+            append_copy_int(copy_buffer_, event->offset);
+            copy_buffer_ += '\t';
+            if (event->key.empty())
+                append_copy_null(copy_buffer_);
+            else
+                append_copy_bytea(copy_buffer_, event->key);
+            copy_buffer_ += '\t';
+            append_copy_text(copy_buffer_, event->payload);
+            copy_buffer_ += '\n';
+        }
+        connection_->copy_in(std::string("COPY ") + kStageEvents + " FROM STDIN", copy_buffer_);
+        inserted = connection_->exec(insert_events_sql_);
+    }
+    if (!dead.empty()) {
+        copy_buffer_.clear();
+        for (const DeadRow& row : dead) {
+            append_copy_int(copy_buffer_, row.event->partition);
+            copy_buffer_ += '\t';
+            append_copy_int(copy_buffer_, row.event->offset);
+            copy_buffer_ += '\t';
+            if (row.event->key.empty())
+                append_copy_null(copy_buffer_);
+            else
+                append_copy_bytea(copy_buffer_, row.event->key);
+            copy_buffer_ += '\t';
+            append_copy_bytea(copy_buffer_, row.event->payload);
+            copy_buffer_ += '\t';
+            if (row.event->event_id.empty())
+                append_copy_null(copy_buffer_);
+            else
+                append_copy_text(copy_buffer_, sanitize_utf8(row.event->event_id));
+            copy_buffer_ += '\t';
+            append_copy_text(copy_buffer_, row.reason);
+            copy_buffer_ += '\t';
+            append_copy_text(copy_buffer_, sanitize_utf8(row.message));
+            copy_buffer_ += '\t';
+            if (row.sqlstate.empty())
+                append_copy_null(copy_buffer_);
+            else
+                append_copy_text(copy_buffer_, row.sqlstate);
+            copy_buffer_ += '\n';
+        }
+        connection_->copy_in(std::string("COPY ") + kStageDead + " FROM STDIN", copy_buffer_);
+        connection_->exec(insert_dead_sql_);
+    }
+    connection_->exec("COMMIT");
+    return inserted;
+}
+
+// Writes `good` in as few transactions as the data allow. A data error splits the set in halves
+// until the offending events stand alone; those become dead letters with the server's words.
+void BatchWriter::write_isolating(const std::vector<const Event*>& good, std::vector<DeadRow>& dead,
+                                  BatchResult& result) {
+    try {
+        result.inserted += write_transaction(good, {});
+        return;
+    } catch (const PgError& error) {
+        rollback_quietly();
+        if (error.classify() != PgErrorClass::Data)
+            throw;
+        if (good.size() == 1) {
+            std::string message = error.what();
+            if (!error.detail().empty())
+                message += " (" + error.detail() + ")";
+            dead.push_back({good.front(), reject_reason_name(RejectReason::DatabaseReject), message,
+                            error.sqlstate()});
+            ++result.database_rejects;
+            return;
+        }
+    }
+    ++result.splits;
+    const auto middle = good.begin() + static_cast<std::ptrdiff_t>(good.size() / 2);
+    write_isolating({good.begin(), middle}, dead, result);
+    write_isolating({middle, good.end()}, dead, result);
+}
+
+std::chrono::milliseconds BatchWriter::next_backoff(int attempt) {
+    const int capped = std::min(attempt, 6);
+    const int base_ms = 100 << capped;  // 100 ms .. 6.4 s
+    std::uniform_int_distribution<int> jitter(0, base_ms / 2);
+    return std::chrono::milliseconds(base_ms / 2 + jitter(jitter_));
+}
+
+bool BatchWriter::write(const Batch& batch, BatchResult& result,
+                        const std::function<bool()>& should_stop) {
+    std::vector<const Event*> good;
+    std::vector<DeadRow> rejected;
+    good.reserve(batch.events.size());
+    for (const Event& event : batch.events) {
+        if (event.rejected())
+            rejected.push_back(
+                {&event, reject_reason_name(event.reject), event.reject_message, {}});
+        else
+            good.push_back(&event);
+    }
+
+    for (int attempt = 0;; ++attempt) {
+        BatchResult attempt_result;
+        try {
+            if (!connection_ || !connection_->ok())
+                connect();
+            try {
+                attempt_result.inserted = write_transaction(good, rejected);
+            } catch (const PgError& error) {
+                rollback_quietly();
+                if (error.classify() != PgErrorClass::Data)
+                    throw;
+                qCInfo(lcWriter) << "batch" << batch.sequence
+                                 << "hit a data error, isolating:" << error.what();
+                std::vector<DeadRow> dead = rejected;
+                write_isolating(good, dead, attempt_result);
+                // Decoder rejects and isolated rows go to the dead-letter table together.
+                write_transaction({}, dead);
+                ++attempt_result.splits;
+            }
+            attempt_result.retries = attempt;
+            attempt_result.dead_lettered =
+                static_cast<int64_t>(rejected.size()) + attempt_result.database_rejects;
+            const int64_t valid =
+                static_cast<int64_t>(good.size()) - attempt_result.database_rejects;
+            attempt_result.duplicates = valid - attempt_result.inserted;
+            for (const Event* event : good)
+                attempt_result.payload_bytes += static_cast<int64_t>(event->payload.size());
+            result = attempt_result;
+            if (metrics_)
+                metrics_->database_available.store(true, std::memory_order_relaxed);
+            last_error_.clear();
+            return true;
+        } catch (const std::exception& error) {
+            rollback_quietly();
+            last_error_ = error.what();
+            const auto* pg_error = dynamic_cast<const PgError*>(&error);
+            const bool lost =
+                !pg_error || pg_error->connection_lost() || !connection_ || !connection_->ok();
+            if (lost) {
+                connection_.reset();
+                if (metrics_)
+                    metrics_->database_available.store(false, std::memory_order_relaxed);
+            }
+            if (metrics_)
+                metrics_->batch_retries.fetch_add(1, std::memory_order_relaxed);
+            const auto delay = next_backoff(attempt);
+            qCWarning(lcWriter).noquote()
+                << "batch" << batch.sequence << "of" << batch.events.size()
+                << "events failed (attempt" << attempt + 1 << "), retrying in" << delay.count()
+                << "ms:" << error.what();
+            const auto until = std::chrono::steady_clock::now() + delay;
+            while (std::chrono::steady_clock::now() < until) {
+                if (should_stop())
+                    return false;
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+        }
+    }
+}
+
+}  // namespace spillway

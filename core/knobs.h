@@ -1,0 +1,55 @@
+#pragma once
+// The runtime knobs: one immutable value that every stage reads at the start of each cycle, so a
+// change takes effect on the next cycle with no restart and nothing lost. Every accepted change
+// is recorded with its time so charts can mark it.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace spillway {
+
+struct Knobs {
+    int batch_size = 5000;                  // events per batch (size trigger)
+    size_t batch_bytes = 16u << 20;         // bytes per batch (size trigger)
+    int flush_interval_ms = 200;            // a non-empty batch leaves after this long at most
+    int writer_concurrency = 4;             // writer threads, one database connection each
+    size_t queue_capacity_events = 200000;  // hard capacity of the bounded queue
+    size_t queue_capacity_bytes = 256u << 20;
+    double high_watermark = 0.8;  // pause consumption above this fill (events or bytes)
+    double low_watermark = 0.5;   // resume below this fill
+
+    bool operator==(const Knobs&) const = default;
+};
+
+// Returns an empty string when valid, else why not, naming the knob.
+std::string validate(const Knobs& knobs);
+
+struct KnobChange {
+    std::chrono::system_clock::time_point at;
+    Knobs before;
+    Knobs after;
+    std::string origin;  // who asked: "cli", "gui", "api", "test"
+};
+
+class KnobStore {
+public:
+    explicit KnobStore(Knobs initial = {});
+
+    std::shared_ptr<const Knobs> current() const;
+    // Applies a new set if valid; returns the reason when refused (the knobs stay as they were).
+    std::string apply(const Knobs& next, const std::string& origin);
+    std::vector<KnobChange> history() const;
+    uint64_t version() const;
+
+private:
+    mutable std::mutex mutex_;  // held only to swap a pointer or copy the history
+    std::shared_ptr<const Knobs> current_;
+    std::vector<KnobChange> history_;
+    uint64_t version_ = 0;
+};
+
+}  // namespace spillway

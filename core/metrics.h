@@ -1,0 +1,96 @@
+#pragma once
+// The engine's live figures. Stages bump atomics and histograms; the engine turns them into an
+// immutable Snapshot that any thread (the GUI on its timer, the headless summary) can copy.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/event.h"
+#include "core/histogram.h"
+#include "core/knobs.h"
+
+namespace spillway {
+
+constexpr size_t kRejectReasonCount = 7;  // RejectReason values, None included
+
+struct Metrics {
+    std::atomic<int64_t> consumed{0};  // messages taken from Kafka
+    std::atomic<int64_t> consumed_bytes{0};
+    std::atomic<int64_t> written{0};        // rows inserted into the events table
+    std::atomic<int64_t> written_bytes{0};  // payload bytes of those rows
+    std::atomic<int64_t> duplicates{0};     // valid events whose id was already stored
+    std::atomic<int64_t> dead_lettered{0};  // rows stored in the dead-letter table
+    std::array<std::atomic<int64_t>, kRejectReasonCount> rejected_by_reason{};
+    std::atomic<int64_t> batches{0};
+    std::atomic<int64_t> batch_retries{0};  // transient failures retried
+    std::atomic<int64_t> batch_splits{0};   // data errors bisected
+    std::atomic<int64_t> commits{0};        // offset commits sent to Kafka
+    std::atomic<int64_t> commit_failures{0};
+    std::atomic<int64_t> lost_to_retention{
+        0};                          // offsets the broker no longer had when we needed them
+    std::atomic<int64_t> pauses{0};  // times the source paused its partitions
+    // steady_clock nanoseconds of the first consumed message and the latest durable batch:
+    // the active span for throughput figures, excluding start-up and idle tail.
+    std::atomic<int64_t> first_consumed_ns{0};
+    std::atomic<int64_t> last_durable_ns{0};
+    std::atomic<int> writers_busy{0};
+    std::atomic<int> writers_running{0};
+    std::atomic<bool> source_paused{false};
+    std::atomic<bool> database_available{true};
+    LatencyHistogram batch_write_latency;  // per batch: from writer pick-up to commit
+    LatencyHistogram end_to_end_latency;   // per event: from queue entry to commit
+};
+
+struct PartitionLag {
+    int32_t partition = 0;
+    int64_t consumed_position = -1;  // next offset the consumer will read
+    int64_t committed = -1;          // last committed offset (next to read after a restart)
+    int64_t end_offset = -1;         // broker's log-end offset (high watermark)
+    int64_t lag_messages = 0;        // end_offset - committed
+    double lag_seconds = 0;          // age of the oldest uncommitted event the engine has seen
+};
+
+struct Snapshot {
+    std::chrono::system_clock::time_point taken_at{};
+    double uptime_s = 0;
+    std::string state;  // "starting", "running", "draining", "stopped", "failed: ..."
+
+    // Totals since start
+    int64_t consumed = 0, consumed_bytes = 0, written = 0, written_bytes = 0, duplicates = 0;
+    int64_t dead_lettered = 0, rejected = 0, batches = 0, batch_retries = 0, batch_splits = 0;
+    int64_t commits = 0, commit_failures = 0, lost_to_retention = 0, pauses = 0;
+    std::array<int64_t, kRejectReasonCount> rejected_by_reason{};
+
+    double active_seconds = 0;  // from the first consumed message to the latest durable batch
+
+    // Rates over the last sampling window (about one second)
+    double consumed_per_s = 0, written_per_s = 0, dead_lettered_per_s = 0, written_mb_per_s = 0;
+
+    // Queue and writers
+    size_t queue_events = 0, queue_bytes = 0, queue_capacity_events = 0, queue_capacity_bytes = 0;
+    double queue_fill = 0;
+    size_t in_flight_offsets = 0;
+    int writers_busy = 0, writers_running = 0;
+    bool source_paused = false, database_available = true;
+
+    // Latencies in milliseconds: recent window and since start
+    double batch_p50_ms = 0, batch_p95_ms = 0, batch_p99_ms = 0;
+    double e2e_p50_ms = 0, e2e_p95_ms = 0, e2e_p99_ms = 0;
+    double batch_p50_total_ms = 0, batch_p99_total_ms = 0;
+    double e2e_p50_total_ms = 0, e2e_p99_total_ms = 0;
+
+    std::vector<PartitionLag> partitions;
+    int64_t total_lag_messages = 0;
+    double max_lag_seconds = 0;
+
+    Knobs knobs;
+    uint64_t knob_version = 0;
+
+    std::string last_kafka_error;     // latest consumer/broker problem (empty when none)
+    std::string last_database_error;  // latest failed write, retried
+};
+
+}  // namespace spillway

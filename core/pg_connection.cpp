@@ -1,0 +1,175 @@
+#include "core/pg_connection.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace spillway {
+
+PgError::PgError(std::string what, std::string sqlstate, std::string detail, bool connection_lost)
+    : std::runtime_error(std::move(what)),
+      sqlstate_(std::move(sqlstate)),
+      detail_(std::move(detail)),
+      connection_lost_(connection_lost) {}
+
+PgErrorClass classify_sqlstate(std::string_view s) {
+    if (s.size() != 5)
+        return PgErrorClass::Transient;  // no SQLSTATE: the connection broke mid-way
+    const std::string_view klass = s.substr(0, 2);
+    if (klass == "08" ||  // connection exception
+        klass == "40" ||  // transaction rollback: serialization failure, deadlock
+        klass == "53" ||  // insufficient resources: disk full, out of memory, too many connections
+        klass ==
+            "57" ||     // operator intervention: admin shutdown, crash shutdown, cannot connect now
+        klass == "58")  // system error (I/O)
+        return PgErrorClass::Transient;
+    if (klass == "22" ||  // data exception: bad value, bad encoding, out of range
+        klass == "23")    // integrity constraint violation
+        return PgErrorClass::Data;
+    if (s == "55P03")  // lock not available
+        return PgErrorClass::Transient;
+    return PgErrorClass::Fatal;
+}
+
+PgErrorClass PgError::classify() const {
+    if (connection_lost_)
+        return PgErrorClass::Transient;
+    return classify_sqlstate(sqlstate_);
+}
+
+namespace {
+struct ResultDeleter {
+    void operator()(PGresult* r) const { PQclear(r); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+std::string trimmed(const char* text) {
+    std::string s = text ? text : "";
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+        s.pop_back();
+    return s;
+}
+}  // namespace
+
+PgConnection::PgConnection(const std::string& conninfo) {
+    conn_ = PQconnectdb(conninfo.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) {
+        std::string message = "cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(conn_));
+        PQfinish(conn_);
+        conn_ = nullptr;
+        throw PgError(message, "08001", {}, true);
+    }
+    // Notices (e.g. "relation already exists, skipping") are for humans at a psql prompt.
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
+}
+
+PgConnection::~PgConnection() {
+    if (conn_)
+        PQfinish(conn_);
+}
+
+bool PgConnection::ok() const {
+    return conn_ && PQstatus(conn_) == CONNECTION_OK;
+}
+
+void PgConnection::throw_from(PGresult* result, const std::string& context) {
+    std::string sqlstate, message, detail;
+    if (result) {
+        const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+        sqlstate = state ? state : "";
+        message = trimmed(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY));
+        detail = trimmed(PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL));
+        const std::string where = trimmed(PQresultErrorField(result, PG_DIAG_CONTEXT));
+        if (!where.empty())
+            detail += (detail.empty() ? "" : "; ") + where;
+    }
+    if (message.empty())
+        message = trimmed(PQerrorMessage(conn_));
+    const bool lost = PQstatus(conn_) != CONNECTION_OK;
+    std::string what =
+        context + ": " + (sqlstate.empty() ? "" : "SQLSTATE " + sqlstate + ": ") + message;
+    throw PgError(what, sqlstate, detail, lost);
+}
+
+long PgConnection::exec(const std::string& sql) {
+    ResultPtr result(PQexec(conn_, sql.c_str()));
+    const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+        throw_from(result.get(), "statement failed");
+    const char* tuples = PQcmdTuples(result.get());
+    return tuples && *tuples ? std::stol(tuples) : 0;
+}
+
+std::vector<std::string> PgConnection::query_column(const std::string& sql) {
+    ResultPtr result(PQexec(conn_, sql.c_str()));
+    if (!result || PQresultStatus(result.get()) != PGRES_TUPLES_OK)
+        throw_from(result.get(), "query failed");
+    std::vector<std::string> values;
+    const int rows = PQntuples(result.get());
+    values.reserve(static_cast<size_t>(rows));
+    for (int row = 0; row < rows; ++row)
+        values.emplace_back(PQgetvalue(result.get(), row, 0));
+    return values;
+}
+
+void PgConnection::copy_in(const std::string& copy_sql, std::string_view data) {
+    ResultPtr start(PQexec(conn_, copy_sql.c_str()));
+    if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN)
+        throw_from(start.get(), "COPY could not start");
+    // Large chunks: libpq copies into its output buffer and flushes as it fills.
+    constexpr size_t chunk = 1u << 20;
+    bool sent = true;
+    for (size_t pos = 0; pos < data.size() && sent; pos += chunk) {
+        const size_t length = std::min(chunk, data.size() - pos);
+        sent = PQputCopyData(conn_, data.data() + pos, static_cast<int>(length)) == 1;
+    }
+    if (PQputCopyEnd(conn_, sent ? nullptr : "client could not send COPY data") != 1) {
+        throw PgError("COPY could not finish: " + trimmed(PQerrorMessage(conn_)), {}, {}, true);
+    }
+    ResultPtr end(PQgetResult(conn_));
+    // Drain any further results so the connection is ready for the next command.
+    std::unique_ptr<PGresult, ResultDeleter> extra;
+    while ((extra = ResultPtr(PQgetResult(conn_)))) {
+    }
+    if (!end || PQresultStatus(end.get()) != PGRES_COMMAND_OK)
+        throw_from(end.get(), "COPY failed");
+}
+
+bool valid_table_name(std::string_view name) {
+    auto valid_part = [](std::string_view part) {
+        if (part.empty() || part.size() > 63)
+            return false;
+        if (part[0] >= '0' && part[0] <= '9')
+            return false;
+        return std::all_of(part.begin(), part.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '_';
+        });
+    };
+    const auto dot = name.find('.');
+    if (dot == std::string_view::npos)
+        return valid_part(name);
+    return valid_part(name.substr(0, dot)) && valid_part(name.substr(dot + 1));
+}
+
+std::string quote_identifier(std::string_view name) {
+    std::string quoted = "\"";
+    for (char c : name) {
+        if (c == '"')
+            quoted += '"';
+        quoted += c;
+    }
+    quoted += '"';
+    return quoted;
+}
+
+std::string quote_table_name(std::string_view name) {
+    const auto dot = name.find('.');
+    if (dot == std::string_view::npos)
+        return quote_identifier(name);
+    return quote_identifier(name.substr(0, dot)) + "." + quote_identifier(name.substr(dot + 1));
+}
+
+}  // namespace spillway

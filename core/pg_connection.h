@@ -1,0 +1,68 @@
+#pragma once
+// A thin RAII wrapper over one libpq connection, used by the writers. libpqxx 6.4 keeps raw COPY
+// lines private and reports no error detail field; the writers need both: pre-escaped COPY data
+// sent in large chunks, and SQLSTATE + message + detail to classify a failure and tell a person.
+// One connection belongs to one thread.
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace spillway {
+
+// How a database failure affects the batch that hit it (see STYLE.md, "Errors").
+enum class PgErrorClass {
+    Transient,  // connection lost, server shutting down, serialization failure, deadlock, ...
+    Data,       // a value or constraint the server refused: bisect, dead-letter the bad rows
+    Fatal,      // configuration or programming error (missing table, permission): stop loudly
+};
+
+class PgError : public std::runtime_error {
+public:
+    PgError(std::string what, std::string sqlstate, std::string detail, bool connection_lost);
+    const std::string& sqlstate() const { return sqlstate_; }
+    const std::string& detail() const { return detail_; }
+    bool connection_lost() const { return connection_lost_; }
+    PgErrorClass classify() const;
+
+private:
+    std::string sqlstate_;
+    std::string detail_;
+    bool connection_lost_;
+};
+
+PgErrorClass classify_sqlstate(std::string_view sqlstate);
+
+class PgConnection {
+public:
+    // Connects; throws PgError (connection_lost = true) with libpq's message on failure.
+    explicit PgConnection(const std::string& conninfo);
+    ~PgConnection();
+    PgConnection(const PgConnection&) = delete;
+    PgConnection& operator=(const PgConnection&) = delete;
+
+    bool ok() const;
+    // Runs one or more statements; returns the affected row count of the last one.
+    long exec(const std::string& sql);
+    // Runs a query and returns the first column of every row as text.
+    std::vector<std::string> query_column(const std::string& sql);
+    // COPY ... FROM STDIN with data already in COPY text format (lines ending in '\n').
+    void copy_in(const std::string& copy_sql, std::string_view data);
+
+private:
+    [[noreturn]] void throw_from(pg_result* result, const std::string& context);
+    pg_conn* conn_ = nullptr;
+};
+
+// Quotes an SQL identifier ("my table" -> "\"my table\""); validates it first.
+std::string quote_identifier(std::string_view name);
+// True for names we accept as table names: 1..63 chars of [A-Za-z0-9_], optionally
+// schema-qualified.
+bool valid_table_name(std::string_view name);
+// "schema.table" -> "\"schema\".\"table\"".
+std::string quote_table_name(std::string_view name);
+
+}  // namespace spillway

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine:
+#   packaging/setup.sh demo   install packages, build, run the embedded demo
+#                             (GUI when a display is available, else headless)
+#   packaging/setup.sh test   install packages, build, run the whole test suite
+#   packaging/setup.sh build  install packages and build only
+# Extra arguments after `demo` are passed to spillway (e.g. --events 200000).
+set -euo pipefail
+
+mode=${1:-}
+shift || true
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/.." && pwd)
+
+case "$mode" in
+  demo|test|build) ;;
+  *) echo "usage: $0 demo|test|build [spillway options]" >&2; exit 2 ;;
+esac
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+  mapfile -t pkgs < <(grep -vE '^\s*(#|$)' "$here/debian-packages.txt")
+  local missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "== installing: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {
+  local preset=$1
+  cmake --preset "$preset" -S "$top" >/dev/null
+  cmake --build --preset "$preset" -j "$(nproc)"
+}
+
+install_packages
+case "$mode" in
+  build)
+    build dev
+    ;;
+  demo)
+    build dev
+    bin="$top/build/dev/app/spillway"
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      exec "$bin" --demo "$@"
+    else
+      echo "== no display: running the headless demo"
+      exec "$bin" --headless --demo --events 1000000 "$@"
+    fi
+    ;;
+  test)
+    build ci
+    # Integration tests start private PostgreSQL servers and mock Kafka clusters on 127.0.0.1;
+    # two at a time fit the 2-core CI machine.
+    cd "$top/build/ci"
+    ctest --output-on-failure -j 2 --timeout 900
+    ;;
+esac

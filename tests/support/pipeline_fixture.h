@@ -1,0 +1,49 @@
+#pragma once
+// Shared by the integration tests: the embedded default (a private PostgreSQL on 127.0.0.1 and
+// librdkafka's mock cluster), plus the questions tests ask of it.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/demo_environment.h"
+#include "core/engine.h"
+#include "core/load_generator.h"
+
+namespace spillway::test {
+
+class PipelineFixture {
+public:
+    explicit PipelineFixture(int partitions, int brokers = 1, const std::string& topic = "events");
+
+    // Creates a fresh topic on the mock cluster and makes it the one every helper below uses, so
+    // each test reads only its own events.
+    void use_topic(const std::string& topic, int partitions);
+
+    DemoEnvironment& environment() { return *environment_; }
+    std::string bootstrap_servers() const { return environment_->bootstrap_servers(); }
+    std::string conninfo() const { return environment_->conninfo(); }
+    const std::string& topic() const { return topic_; }
+
+    // Engine options wired to the embedded services, with the given group and tables.
+    EngineOptions engine_options(const std::string& group, const std::string& table = "events",
+                                 const std::string& dead_letter_table = "dead_letters") const;
+    LoadGeneratorOptions load_options(int64_t events, double rate = 0) const;
+
+    // Waits until every partition's committed offset (as the engine saw its commits) equals the
+    // log-end offset; false on timeout. Prints the engine's figures on failure.
+    bool wait_all_committed(Engine& engine, std::chrono::seconds timeout);
+    // The group's committed offsets as the broker reports them, one per partition (-1: none).
+    std::vector<int64_t> committed_offsets(const std::string& group);
+    std::vector<int64_t> end_offsets();
+
+    int64_t scalar(const std::string& sql);
+    std::vector<std::string> column(const std::string& sql);
+
+private:
+    std::string topic_;
+    int partitions_;
+    std::unique_ptr<DemoEnvironment> environment_;
+};
+
+}  // namespace spillway::test
