@@ -39,14 +39,19 @@ BatchWriter::BatchWriter(SinkOptions options, Metrics* metrics)
         " ORDER BY event_id ON CONFLICT (event_id) DO NOTHING";
     insert_dead_sql_ =
         "INSERT INTO " + quote_table_name(options_.dead_letter_table) +
-        " (kafka_topic, kafka_partition, kafka_offset, kafka_key, payload, event_id, reason,"
-        " message, sqlstate) SELECT " +
+        " AS dead (kafka_topic, kafka_partition, kafka_offset, kafka_key, kafka_headers, payload, "
+        "event_id,"
+        " reason, message, sqlstate) SELECT " +
         topic +
-        ", kafka_partition, kafka_offset, kafka_key, payload, event_id, reason, message, sqlstate"
+        ", kafka_partition, kafka_offset, kafka_key, kafka_headers, payload, event_id, reason,"
+        " message, sqlstate"
         " FROM " +
         kStageDead +
         " ON CONFLICT (kafka_topic, kafka_partition, kafka_offset) DO UPDATE SET"
-        " last_seen = now(), reason = EXCLUDED.reason, message = EXCLUDED.message,"
+        // The same message failing again (a re-read after a crash, or a replay that is still
+        // bad) counts as another attempt on the one row.
+        " last_seen = now(), attempts = dead.attempts + 1, reason = EXCLUDED.reason, message = "
+        "EXCLUDED.message,"
         " sqlstate = EXCLUDED.sqlstate";
 }
 
@@ -56,15 +61,17 @@ void BatchWriter::connect() {
     connection_.reset();
     connection_ = std::make_unique<PgConnection>(options_.conninfo);
     // Per-connection staging tables: no index, no WAL, emptied by every commit.
-    connection_->exec(std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kStageEvents +
-                      " (event_id text, event_time_ms bigint, kafka_partition integer,"
-                      " kafka_offset bigint, kafka_key bytea, payload jsonb) ON COMMIT DELETE ROWS;"
-                      "CREATE TEMP TABLE IF NOT EXISTS " +
-                      kStageDead +
-                      " (kafka_partition integer, kafka_offset bigint, kafka_key bytea,"
-                      " payload bytea, event_id text, reason text, message text, sqlstate text)"
-                      " ON COMMIT DELETE ROWS;"
-                      "SET synchronous_commit = on;");
+    connection_->exec(
+        std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kStageEvents +
+        " (event_id text, event_time_ms bigint, kafka_partition integer,"
+        " kafka_offset bigint, kafka_key bytea, payload jsonb) ON COMMIT DELETE ROWS;"
+        "CREATE TEMP TABLE IF NOT EXISTS " +
+        kStageDead +
+        " (kafka_partition integer, kafka_offset bigint, kafka_key bytea,"
+        " kafka_headers jsonb, payload bytea, event_id text, reason text, message text,"
+        " sqlstate text)"
+        " ON COMMIT DELETE ROWS;"
+        "SET synchronous_commit = on;");
 }
 
 void BatchWriter::rollback_quietly() {
@@ -113,6 +120,11 @@ int64_t BatchWriter::write_transaction(const std::vector<const Event*>& good,
                 append_copy_null(copy_buffer_);
             else
                 append_copy_bytea(copy_buffer_, row.event->key);
+            copy_buffer_ += '\t';
+            if (row.event->headers_json.empty())
+                append_copy_null(copy_buffer_);
+            else
+                append_copy_text(copy_buffer_, row.event->headers_json);
             copy_buffer_ += '\t';
             append_copy_bytea(copy_buffer_, row.event->payload);
             copy_buffer_ += '\t';

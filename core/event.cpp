@@ -18,6 +18,8 @@ const char* reject_reason_name(RejectReason reason) {
             return "oversized";
         case RejectReason::DatabaseReject:
             return "database_reject";
+        case RejectReason::Overflow:
+            return "overflow";
     }
     return "unknown";
 }

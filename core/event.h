@@ -17,6 +17,7 @@ enum class RejectReason : uint8_t {
     InvalidField,    // a field has the wrong type or an impossible value
     Oversized,       // bigger than the configured payload limit
     DatabaseReject,  // the database refused the row (SQLSTATE in the message)
+    Overflow,        // the queue was full under the dead-letter overflow policy
 };
 
 const char* reject_reason_name(RejectReason reason);
@@ -24,6 +25,7 @@ const char* reject_reason_name(RejectReason reason);
 struct Event {
     std::string payload;        // bytes as received
     std::string key;            // Kafka key (may be empty)
+    std::string headers_json;   // Kafka headers as a JSON array; empty when there are none
     std::string event_id;       // from the configured JSON field, else a hash of the payload
     int64_t event_time_ms = 0;  // from the payload's "ts", else the Kafka timestamp
     int32_t partition = 0;
@@ -36,8 +38,8 @@ struct Event {
     bool rejected() const { return reject != RejectReason::None; }
     // What the event costs in memory while queued; the queue's byte capacity counts this.
     size_t footprint() const {
-        return payload.size() + key.size() + event_id.size() + reject_message.size() +
-               sizeof(Event);
+        return payload.size() + key.size() + headers_json.size() + event_id.size() +
+               reject_message.size() + sizeof(Event);
     }
 };
 

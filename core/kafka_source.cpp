@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/bounded_queue.h"
+#include "core/json_text.h"
 #include "core/knobs.h"
 #include "core/logging.h"
 #include "core/offset_tracker.h"
@@ -42,6 +43,39 @@ const std::map<std::string, std::string>& consumer_defaults() {
         {"client.id", "spillway"},
     };
     return defaults;
+}
+
+// Headers as [{"key": "...", "value": "..."}]; a value that is not UTF-8 text is kept as
+// "value_base64", a null value as "value": null.
+std::string headers_as_json(rd_kafka_message_t* message) {
+    rd_kafka_headers_t* headers = nullptr;
+    if (rd_kafka_message_headers(message, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR || !headers)
+        return {};
+    std::string json = "[";
+    const char* name = nullptr;
+    const void* value = nullptr;
+    size_t size = 0;
+    for (size_t i = 0;
+         rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+        if (i > 0)
+            json += ',';
+        json += "{\"key\":";
+        append_json_string(json,
+                           is_valid_utf8(name) ? std::string_view(name) : std::string_view("?"));
+        const std::string_view bytes(static_cast<const char*>(value), value ? size : 0);
+        if (!value) {
+            json += ",\"value\":null}";
+        } else if (is_valid_utf8(bytes)) {
+            json += ",\"value\":";
+            append_json_string(json, bytes);
+            json += '}';
+        } else {
+            json += ",\"value_base64\":\"" + base64_encode(bytes) + "\"}";
+        }
+    }
+    json += ']';
+    return json;
 }
 
 }  // namespace
@@ -321,6 +355,7 @@ void KafkaSource::handle_message(rd_kafka_message_t* message) {
     event.payload.assign(static_cast<const char*>(message->payload), message->len);
     if (message->key)
         event.key.assign(static_cast<const char*>(message->key), message->key_len);
+    event.headers_json = headers_as_json(message);
     rd_kafka_timestamp_type_t timestamp_type;
     event.produced_at_ms = rd_kafka_message_timestamp(message, &timestamp_type);
     if (event.produced_at_ms <= 0)

@@ -14,7 +14,7 @@
 
 namespace spillway {
 
-constexpr size_t kRejectReasonCount = 7;  // RejectReason values, None included
+constexpr size_t kRejectReasonCount = 8;  // RejectReason values, None included
 
 struct Metrics {
     std::atomic<int64_t> consumed{0};  // messages taken from Kafka

@@ -18,4 +18,7 @@ struct SinkOptions {
 // advisory lock serialises the DDL. Throws PgError (or std::invalid_argument for bad names).
 void ensure_schema(PgConnection& connection, const SinkOptions& options);
 
+// The audit table that records every operator action on the dead-letter table: <name>_audit.
+std::string dead_letter_audit_table(const SinkOptions& options);
+
 }  // namespace spillway
