@@ -1,6 +1,7 @@
 // spillway: the console (default) or the headless engine (--headless).
 #include <QApplication>
 #include <QCoreApplication>
+#include <QTimer>
 #include <iostream>
 #include <memory>
 
@@ -34,5 +35,12 @@ int main(int argc, char** argv) {
     spillway::install_stop_signal_handlers();
     if (parsed.options->headless)
         return spillway::run_headless(*parsed.options, std::cout, std::cerr);
+    // SIGINT/SIGTERM close the console like its window does: the session then drains gracefully.
+    QTimer signal_watch;
+    QObject::connect(&signal_watch, &QTimer::timeout, [] {
+        if (spillway::stop_signals_received() > 0)
+            QCoreApplication::quit();
+    });
+    signal_watch.start(100);
     return spillway::run_console(spillway::make_run_plan(*parsed.options));
 }

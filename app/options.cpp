@@ -81,6 +81,10 @@ ParseOutcome parse_options(const QStringList& arguments) {
         {"writers", "Concurrent writers (one PostgreSQL connection each).", "W", "4"},
         {"queue-capacity", "Queue capacity in events.", "N", "200000"},
         {"queue-bytes", "Queue capacity in bytes.", "BYTES", QString::number(256u << 20)},
+        {"overflow-policy",
+         "What happens when the queue is full: backpressure (pause consumption) or dead-letter "
+         "(park events in the dead-letter table, replay them when there is room).",
+         "POLICY", "backpressure"},
         {"drain-timeout-ms", "How long a graceful stop waits for in-flight writes.", "MS", "30000"},
     });
 
@@ -144,6 +148,11 @@ ParseOutcome parse_options(const QStringList& arguments) {
             static_cast<size_t>(to_integer(parser, "queue-capacity", 1, 100'000'000));
         o.knobs.queue_capacity_bytes =
             static_cast<size_t>(to_integer(parser, "queue-bytes", 65536, int64_t(64) << 30));
+        const auto policy = parse_overflow_policy(parser.value("overflow-policy").toStdString());
+        if (!policy)
+            throw Failure{"--overflow-policy: \"" + parser.value("overflow-policy").toStdString() +
+                          "\" is not one of backpressure, dead-letter"};
+        o.knobs.overflow_policy = *policy;
         o.drain_timeout_ms = static_cast<int>(to_integer(parser, "drain-timeout-ms", 0, 3'600'000));
         if (const auto reason = validate(o.knobs); !reason.empty())
             throw Failure{reason};

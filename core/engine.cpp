@@ -4,6 +4,7 @@
 #include "core/bounded_queue.h"
 #include "core/logging.h"
 #include "core/offset_tracker.h"
+#include "core/overflow_spool.h"
 #include "core/pg_connection.h"
 #include "core/writer_pool.h"
 
@@ -57,8 +58,9 @@ void Engine::start() {
     }
     writers_ = std::make_unique<WriterPool>(options_.sink, *knobs_, *offsets_, *metrics_);
     scheduler_ = std::make_unique<BatchScheduler>(*queue_, *writers_, *knobs_);
-    source_ =
-        std::make_unique<KafkaSource>(options_.source, *queue_, *offsets_, *knobs_, *metrics_);
+    overflow_ = std::make_unique<OverflowSpool>(options_.sink, *offsets_, *metrics_);
+    source_ = std::make_unique<KafkaSource>(options_.source, *queue_, *offsets_, *knobs_, *metrics_,
+                                            overflow_.get());
     try {
         source_->start();
     } catch (const std::exception& error) {
@@ -68,6 +70,7 @@ void Engine::start() {
     }
     writers_->start();
     scheduler_->start();
+    overflow_->start();
     running_ = true;
     set_state("running");
     sampler_stop_ = false;
@@ -95,6 +98,7 @@ DrainReport Engine::drain_and_stop() {
     report.completed = queue_->size() == 0 && writers_->wait_idle(std::chrono::milliseconds(0));
     scheduler_->stop();
     writers_->stop(!report.completed);
+    overflow_->stop(!report.completed);
     source_->close();
     queue_->close();
     report.seconds =
@@ -118,6 +122,8 @@ void Engine::abort() {
         scheduler_->stop();
     if (writers_)
         writers_->stop(true);
+    if (overflow_)
+        overflow_->stop(true);
     if (source_)
         source_->close();
     queue_->close();
@@ -191,6 +197,7 @@ Snapshot Engine::build_snapshot() {
     s.queue_capacity_bytes = queue_->capacity_bytes();
     s.queue_fill = queue_->fill();
     s.in_flight_offsets = offsets_->in_flight();
+    s.overflow_queued = overflow_ ? overflow_->size() : 0;
     s.writers_busy = m.writers_busy.load();
     s.writers_running = m.writers_running.load();
     s.source_paused = m.source_paused.load();

@@ -23,6 +23,7 @@ class BoundedQueue;
 class OffsetTracker;
 class BatchScheduler;
 class WriterPool;
+class OverflowSpool;
 
 struct EngineOptions {
     SourceOptions source;
@@ -81,6 +82,7 @@ private:
     std::unique_ptr<OffsetTracker> offsets_;
     std::unique_ptr<WriterPool> writers_;
     std::unique_ptr<BatchScheduler> scheduler_;
+    std::unique_ptr<OverflowSpool> overflow_;
     std::unique_ptr<KafkaSource> source_;
 
     std::atomic<bool> running_{false};

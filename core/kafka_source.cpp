@@ -10,6 +10,7 @@
 #include "core/knobs.h"
 #include "core/logging.h"
 #include "core/offset_tracker.h"
+#include "core/overflow_spool.h"
 
 namespace spillway {
 
@@ -81,13 +82,14 @@ std::string headers_as_json(rd_kafka_message_t* message) {
 }  // namespace
 
 KafkaSource::KafkaSource(SourceOptions options, BoundedQueue& queue, OffsetTracker& offsets,
-                         const KnobStore& knobs, Metrics& metrics)
+                         const KnobStore& knobs, Metrics& metrics, OverflowSpool* overflow)
     : options_(std::move(options)),
       queue_(queue),
       offsets_(offsets),
       knobs_(knobs),
       metrics_(metrics),
-      decoder_(options_.decoder) {}
+      decoder_(options_.decoder),
+      overflow_(overflow) {}
 
 KafkaSource::~KafkaSource() {
     close();
@@ -297,8 +299,16 @@ void KafkaSource::set_paused(bool paused) {
 
 void KafkaSource::apply_backpressure() {
     const auto knobs = knobs_.current();
-    const double fill = queue_.fill();
-    if (intake_stopped_) {
+    overflow_policy_ = knobs->overflow_policy;
+    high_watermark_ = knobs->high_watermark;
+    // Under the dead-letter policy the queue overflows into the spool; what must not overflow is
+    // the spool itself.
+    const bool spooling = overflow_policy_ == OverflowPolicy::DeadLetter && overflow_;
+    const double fill = spooling ? overflow_->fill() : queue_.fill();
+    // While the database is unavailable nothing can become durable: stop taking from the broker
+    // instead of filling the queue with events that cannot be written.
+    const bool database_down = !metrics_.database_available.load(std::memory_order_relaxed);
+    if (intake_stopped_ || database_down) {
         if (!paused_)
             set_paused(true);
     } else if (!paused_ && fill >= knobs->high_watermark) {
@@ -382,6 +392,14 @@ void KafkaSource::handle_message(rd_kafka_message_t* message) {
     event.received_at = Clock::now();
 
     offsets_.register_consumed(event.partition, event.offset, event.produced_at_ms);
+    if (overflow_policy_ == OverflowPolicy::DeadLetter && overflow_) {
+        // Past the high watermark, events go to the overflow spool instead of waiting; only when
+        // the spool is full too does the source block (and pause) like under backpressure.
+        if (queue_.fill() < high_watermark_ && queue_.try_push(std::move(event)))
+            return;
+        if (overflow_->try_put(std::move(event)))
+            return;
+    }
     // The queue pauses us at its high watermark; what librdkafka had already fetched still fits
     // in the headroom. If it does not, wait for room while keeping callbacks served.
     while (!queue_.push(std::move(event), std::chrono::milliseconds(50))) {

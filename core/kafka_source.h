@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/event_decoder.h"
+#include "core/knobs.h"
 #include "core/metrics.h"
 
 struct rd_kafka_s;
@@ -23,6 +24,7 @@ namespace spillway {
 class BoundedQueue;
 class KnobStore;
 class OffsetTracker;
+class OverflowSpool;
 
 struct SourceOptions {
     std::string bootstrap_servers;
@@ -38,7 +40,7 @@ struct SourceOptions {
 class KafkaSource {
 public:
     KafkaSource(SourceOptions options, BoundedQueue& queue, OffsetTracker& offsets,
-                const KnobStore& knobs, Metrics& metrics);
+                const KnobStore& knobs, Metrics& metrics, OverflowSpool* overflow = nullptr);
     ~KafkaSource();
 
     // Creates the consumer, checks the brokers and the topic answer, subscribes and starts the
@@ -76,6 +78,10 @@ private:
     const KnobStore& knobs_;
     Metrics& metrics_;
     EventDecoder decoder_;
+    OverflowSpool* overflow_;
+    // Copied from the knobs at every backpressure check (not per message: that takes a lock).
+    OverflowPolicy overflow_policy_ = OverflowPolicy::Backpressure;
+    double high_watermark_ = 0.8;
 
     rd_kafka_s* consumer_ = nullptr;
     std::thread thread_;

@@ -2,6 +2,18 @@
 
 namespace spillway {
 
+const char* overflow_policy_name(OverflowPolicy policy) {
+    return policy == OverflowPolicy::DeadLetter ? "dead-letter" : "backpressure";
+}
+
+std::optional<OverflowPolicy> parse_overflow_policy(const std::string& name) {
+    if (name == "backpressure")
+        return OverflowPolicy::Backpressure;
+    if (name == "dead-letter")
+        return OverflowPolicy::DeadLetter;
+    return std::nullopt;
+}
+
 std::string validate(const Knobs& k) {
     if (k.batch_size < 1 || k.batch_size > 1'000'000)
         return "batch_size must be between 1 and 1000000 (got " + std::to_string(k.batch_size) +

@@ -12,6 +12,15 @@
 
 namespace spillway {
 
+// What happens to events that arrive when the queue is at its high watermark.
+enum class OverflowPolicy {
+    Backpressure,  // pause consumption: nothing leaves the broker until there is room
+    DeadLetter,    // keep consuming: events that do not fit go to the dead-letter table as
+                   // "overflow" (written by a separate thread) and are replayed when there is room
+};
+const char* overflow_policy_name(OverflowPolicy policy);
+std::optional<OverflowPolicy> parse_overflow_policy(const std::string& name);
+
 struct Knobs {
     int batch_size = 5000;                  // events per batch (size trigger)
     size_t batch_bytes = 16u << 20;         // bytes per batch (size trigger)
@@ -21,6 +30,7 @@ struct Knobs {
     size_t queue_capacity_bytes = 256u << 20;
     double high_watermark = 0.8;  // pause consumption above this fill (events or bytes)
     double low_watermark = 0.5;   // resume below this fill
+    OverflowPolicy overflow_policy = OverflowPolicy::Backpressure;
 
     bool operator==(const Knobs&) const = default;
 };

@@ -73,6 +73,7 @@ struct Snapshot {
     size_t queue_events = 0, queue_bytes = 0, queue_capacity_events = 0, queue_capacity_bytes = 0;
     double queue_fill = 0;
     size_t in_flight_offsets = 0;
+    size_t overflow_queued = 0;  // events waiting to be dead-lettered as overflow
     int writers_busy = 0, writers_running = 0;
     bool source_paused = false, database_available = true;
 

@@ -1,0 +1,93 @@
+#include "ui/console_status_bar.h"
+
+#include <QEvent>
+#include <QLabel>
+
+#include "ui/elided_label.h"
+#include "ui/format.h"
+#include "ui/snapshot_feed.h"
+#include "ui/theme.h"
+
+namespace spillway {
+
+namespace {
+
+QString knob_summary(const Knobs& knobs) {
+    return QObject::tr("batch %1 · flush %2 ms · %3 writers · queue %4 · watermarks %5 / %6")
+        .arg(format_count(knobs.batch_size), format_count(knobs.flush_interval_ms),
+             QString::number(knobs.writer_concurrency),
+             format_count(int64_t(knobs.queue_capacity_events)),
+             QStringLiteral("%1%").arg(qRound(knobs.high_watermark * 100)),
+             QStringLiteral("%1%").arg(qRound(knobs.low_watermark * 100)));
+}
+
+void show_error(ElidedLabel* label, const QString& source, const std::string& error) {
+    label->setVisible(!error.empty());
+    label->setFullText(error.empty()
+                           ? QString()
+                           : QStringLiteral("%1: %2").arg(source, QString::fromStdString(error)));
+}
+
+}  // namespace
+
+ConsoleStatusBar::ConsoleStatusBar(SnapshotFeed* feed, QWidget* parent)
+    : QStatusBar(parent),
+      state_(new QLabel(this)),
+      kafka_error_(new ElidedLabel(this)),
+      database_error_(new ElidedLabel(this)),
+      knobs_(new QLabel(this)) {
+    setObjectName(QStringLiteral("status_bar"));
+    setSizeGripEnabled(false);
+    state_->setObjectName(QStringLiteral("status_state"));
+    kafka_error_->setObjectName(QStringLiteral("status_kafka_error"));
+    database_error_->setObjectName(QStringLiteral("status_database_error"));
+    knobs_->setObjectName(QStringLiteral("status_knobs"));
+    state_->setContentsMargins(8, 0, 8, 0);
+    knobs_->setContentsMargins(8, 0, 8, 0);
+    addWidget(state_);
+    addWidget(kafka_error_, 1);
+    addWidget(database_error_, 1);
+    addPermanentWidget(knobs_);
+    kafka_error_->hide();
+    database_error_->hide();
+    apply_colors();
+    connect(feed, &SnapshotFeed::updated, this,
+            [this](const std::shared_ptr<const Snapshot>& snapshot) { showSnapshot(*snapshot); });
+}
+
+void ConsoleStatusBar::setConnectionText(const QString& text) {
+    state_->setText(text);
+    kafka_error_->hide();
+    database_error_->hide();
+    knobs_->clear();
+}
+
+void ConsoleStatusBar::showSnapshot(const Snapshot& s) {
+    // Only the state word fits here; a failure's reason is on the State tile and in the tooltip.
+    const QString state = QString::fromStdString(s.state);
+    state_->setText(state.isEmpty() ? tr("Waiting for the engine")
+                                    : tr("Engine %1").arg(state.section(QLatin1Char(':'), 0, 0)));
+    state_->setToolTip(state);
+    show_error(kafka_error_, tr("Kafka"), s.last_kafka_error);
+    show_error(database_error_, tr("PostgreSQL"), s.last_database_error);
+    knobs_->setText(knob_summary(s.knobs));
+}
+
+void ConsoleStatusBar::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange)
+        apply_colors();
+    QStatusBar::changeEvent(event);
+}
+
+void ConsoleStatusBar::apply_colors() {
+    const auto recolor = [](QLabel* label, const QColor& color) {
+        QPalette palette = label->palette();
+        palette.setColor(QPalette::WindowText, color);
+        label->setPalette(palette);
+    };
+    recolor(kafka_error_, theme::tone_color(theme::Tone::Bad, palette()));
+    recolor(database_error_, theme::tone_color(theme::Tone::Bad, palette()));
+    recolor(knobs_, theme::muted_text(palette()));
+}
+
+}  // namespace spillway

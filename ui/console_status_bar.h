@@ -1,0 +1,37 @@
+#pragma once
+// The status bar: engine state, the latest Kafka and database errors (hidden while there are
+// none) and a summary of the knobs in force.
+#include <QStatusBar>
+#include <memory>
+
+#include "core/metrics.h"
+
+class QLabel;
+
+namespace spillway {
+
+class ElidedLabel;
+class SnapshotFeed;
+
+class ConsoleStatusBar : public QStatusBar {
+    Q_OBJECT
+public:
+    explicit ConsoleStatusBar(SnapshotFeed* feed, QWidget* parent = nullptr);
+
+    // For the time before there is an engine ("Not connected", "Starting…").
+    void setConnectionText(const QString& text);
+    void showSnapshot(const Snapshot& snapshot);
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void apply_colors();
+
+    QLabel* state_;
+    ElidedLabel* kafka_error_;
+    ElidedLabel* database_error_;
+    QLabel* knobs_;
+};
+
+}  // namespace spillway
