@@ -55,17 +55,6 @@ void print_progress(std::ostream& err, const Snapshot& s) {
         << thousands(s.total_lag_messages) << "\n";
 }
 
-bool all_committed(const Snapshot& s, const std::vector<int64_t>& end_offsets) {
-    if (s.partitions.size() != end_offsets.size())
-        return false;
-    for (const auto& lag : s.partitions) {
-        const auto index = static_cast<size_t>(lag.partition);
-        if (index >= end_offsets.size() || lag.committed != end_offsets[index])
-            return false;
-    }
-    return true;
-}
-
 int64_t count_rows(const std::string& conninfo, const std::string& table) {
     PgConnection connection(conninfo);
     return std::stoll(
@@ -168,7 +157,7 @@ int run_demo(const AppOptions& options, std::ostream& out, std::ostream& err) {
             generator.wait();
             end_offsets = query_end_offsets(environment.bootstrap_servers(), options.topic);
         }
-        if (!end_offsets.empty() && all_committed(*snapshot, end_offsets)) {
+        if (!end_offsets.empty() && caught_up(*snapshot, end_offsets)) {
             complete = true;
             break;
         }

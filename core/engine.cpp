@@ -4,6 +4,7 @@
 #include "core/bounded_queue.h"
 #include "core/logging.h"
 #include "core/offset_tracker.h"
+#include "core/overflow_replayer.h"
 #include "core/overflow_spool.h"
 #include "core/pg_connection.h"
 #include "core/writer_pool.h"
@@ -71,6 +72,9 @@ void Engine::start() {
     writers_->start();
     scheduler_->start();
     overflow_->start();
+    overflow_replayer_ = std::make_unique<OverflowReplayer>(options_.sink, options_.source.decoder,
+                                                            *queue_, *knobs_, *metrics_);
+    overflow_replayer_->start();
     running_ = true;
     set_state("running");
     sampler_stop_ = false;
@@ -87,6 +91,7 @@ DrainReport Engine::drain_and_stop() {
     // Let the source see the flag before counting what is left.
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
     report.queued_at_stop = queue_->size();
+    overflow_replayer_->stop();
     scheduler_->set_draining(true);
     const auto deadline = began + std::chrono::milliseconds(options_.drain_timeout_ms);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -122,6 +127,8 @@ void Engine::abort() {
         scheduler_->stop();
     if (writers_)
         writers_->stop(true);
+    if (overflow_replayer_)
+        overflow_replayer_->stop();
     if (overflow_)
         overflow_->stop(true);
     if (source_)
@@ -191,6 +198,7 @@ Snapshot Engine::build_snapshot() {
     s.commit_failures = m.commit_failures.load();
     s.lost_to_retention = m.lost_to_retention.load();
     s.pauses = m.pauses.load();
+    s.overflow_replayed = m.overflow_replayed.load();
     s.queue_events = queue_->size();
     s.queue_bytes = queue_->bytes();
     s.queue_capacity_events = queue_->capacity_events();

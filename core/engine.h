@@ -24,6 +24,7 @@ class OffsetTracker;
 class BatchScheduler;
 class WriterPool;
 class OverflowSpool;
+class OverflowReplayer;
 
 struct EngineOptions {
     SourceOptions source;
@@ -83,6 +84,7 @@ private:
     std::unique_ptr<WriterPool> writers_;
     std::unique_ptr<BatchScheduler> scheduler_;
     std::unique_ptr<OverflowSpool> overflow_;
+    std::unique_ptr<OverflowReplayer> overflow_replayer_;
     std::unique_ptr<KafkaSource> source_;
 
     std::atomic<bool> running_{false};

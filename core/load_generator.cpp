@@ -535,6 +535,9 @@ void LoadGenerator::start() {
         {"queue.buffering.max.kbytes", "262144"},
         {"compression.codec", "none"},
         {"acks", "all"},
+        // A retried produce must not store a message twice: the generator's counts are the
+        // ground truth the tests compare the tables against.
+        {"enable.idempotence", "true"},
     };
     for (const auto& [name, value] : settings) {
         if (rd_kafka_conf_set(conf, name, value.c_str(), errstr, sizeof errstr) !=

@@ -32,6 +32,7 @@ struct Metrics {
     std::atomic<int64_t> lost_to_retention{
         0};                          // offsets the broker no longer had when we needed them
     std::atomic<int64_t> pauses{0};  // times the source paused its partitions
+    std::atomic<int64_t> overflow_replayed{0};  // overflow dead letters brought back home
     // steady_clock nanoseconds of the first consumed message and the latest durable batch:
     // the active span for throughput figures, excluding start-up and idle tail.
     std::atomic<int64_t> first_consumed_ns{0};
@@ -62,6 +63,7 @@ struct Snapshot {
     int64_t consumed = 0, consumed_bytes = 0, written = 0, written_bytes = 0, duplicates = 0;
     int64_t dead_lettered = 0, rejected = 0, batches = 0, batch_retries = 0, batch_splits = 0;
     int64_t commits = 0, commit_failures = 0, lost_to_retention = 0, pauses = 0;
+    int64_t overflow_replayed = 0;
     std::array<int64_t, kRejectReasonCount> rejected_by_reason{};
 
     double active_seconds = 0;  // from the first consumed message to the latest durable batch
@@ -93,5 +95,10 @@ struct Snapshot {
     std::string last_kafka_error;     // latest consumer/broker problem (empty when none)
     std::string last_database_error;  // latest failed write, retried
 };
+
+// True when every partition's committed offset has reached its log-end offset: everything the
+// broker held when `end_offsets` (indexed by partition) was read is durable. An empty partition
+// (end offset 0) has nothing to commit.
+bool caught_up(const Snapshot& snapshot, const std::vector<int64_t>& end_offsets);
 
 }  // namespace spillway

@@ -137,6 +137,57 @@ void PgConnection::copy_in(const std::string& copy_sql, std::string_view data) {
         throw_from(end.get(), "COPY failed");
 }
 
+namespace {
+// PQexecParams in text format; the values' storage must outlive the call.
+PGresult* exec_with_params(pg_conn* conn, const std::string& sql,
+                           const std::vector<std::optional<std::string>>& params) {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& param : params) {
+        if (param && param->find('\0') != std::string::npos)
+            throw std::invalid_argument(
+                "a text parameter cannot hold a NUL byte; send bytes as hex");
+        values.push_back(param ? param->c_str() : nullptr);
+    }
+    return PQexecParams(conn, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                        nullptr, nullptr, 0);
+}
+}  // namespace
+
+std::vector<std::vector<std::optional<std::string>>> PgConnection::query(
+    const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+    ResultPtr result(exec_with_params(conn_, sql, params));
+    const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+        throw_from(result.get(), "query failed");
+    const int rows = PQntuples(result.get());
+    const int columns = PQnfields(result.get());
+    std::vector<std::vector<std::optional<std::string>>> table;
+    table.reserve(static_cast<size_t>(rows));
+    for (int row = 0; row < rows; ++row) {
+        auto& values = table.emplace_back();
+        values.reserve(static_cast<size_t>(columns));
+        for (int column = 0; column < columns; ++column) {
+            if (PQgetisnull(result.get(), row, column))
+                values.emplace_back(std::nullopt);
+            else
+                values.emplace_back(std::in_place, PQgetvalue(result.get(), row, column),
+                                    static_cast<size_t>(PQgetlength(result.get(), row, column)));
+        }
+    }
+    return table;
+}
+
+long PgConnection::exec_params(const std::string& sql,
+                               const std::vector<std::optional<std::string>>& params) {
+    ResultPtr result(exec_with_params(conn_, sql, params));
+    const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+        throw_from(result.get(), "statement failed");
+    const char* tuples = PQcmdTuples(result.get());
+    return tuples && *tuples ? std::stol(tuples) : 0;
+}
+
 bool valid_table_name(std::string_view name) {
     auto valid_part = [](std::string_view part) {
         if (part.empty() || part.size() > 63)

@@ -3,6 +3,7 @@
 // lines private and reports no error detail field; the writers need both: pre-escaped COPY data
 // sent in large chunks, and SQLSTATE + message + detail to classify a failure and tell a person.
 // One connection belongs to one thread.
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -51,6 +52,15 @@ public:
     std::vector<std::string> query_column(const std::string& sql);
     // COPY ... FROM STDIN with data already in COPY text format (lines ending in '\n').
     void copy_in(const std::string& copy_sql, std::string_view data);
+
+    // One statement with $1, $2, ... bound to `params` (text form; nullopt is NULL), so values
+    // never become SQL text. A text parameter cannot hold a NUL byte (std::invalid_argument):
+    // send bytes as hex text, \x4142, with a ::bytea cast. Returns every row, each column as
+    // text or nullopt (NULL).
+    std::vector<std::vector<std::optional<std::string>>> query(
+        const std::string& sql, const std::vector<std::optional<std::string>>& params);
+    // Like query(), for a statement without rows: returns the affected row count.
+    long exec_params(const std::string& sql, const std::vector<std::optional<std::string>>& params);
 
 private:
     [[noreturn]] void throw_from(pg_result* result, const std::string& context);
