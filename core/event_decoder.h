@@ -2,6 +2,14 @@
 // Validates and decodes one Kafka message into the fields the engine needs. A pure function of its
 // inputs (plus a reusable parser), so it is easy to unit-test and fuzz. A message that fails gets
 // a reason class and a sentence a person can act on; it is never thrown away.
+//
+// Accepted: a JSON object (valid UTF-8, at most 1024 levels deep, no key twice in any object,
+// numbers that fit a 64-bit integer or a double) with the id field present. Rejected with
+// MalformedJson: not JSON, truncated, not UTF-8, raw NUL bytes, too deep; NotAnObject; MissingId;
+// InvalidField: wrong id/time types, duplicate keys (jsonb would keep only the last), numbers out
+// of range; Oversized. A string holding the escape \u0000 is valid JSON and passes, although
+// PostgreSQL's jsonb refuses it (SQLSTATE 22P05): the writer isolates such an event by bisection
+// and dead-letters it with the server's words (only an id holding it is refused here).
 #include <cstdint>
 #include <memory>
 #include <string>
