@@ -2,9 +2,12 @@
 
 #include <QApplication>
 #include <QMessageBox>
+#include <QPointer>
 
+#include "ui/drain_dialog.h"
 #include "ui/engine_session.h"
 #include "ui/log.h"
+#include "ui/log_capture.h"
 #include "ui/main_window.h"
 
 namespace spillway {
@@ -22,6 +25,18 @@ RunPlan demo_plan(RunPlan plan) {
     return plan;
 }
 
+QString describe_connection(const RunPlan& plan) {
+    if (plan.demo)
+        return MainWindow::tr(
+                   "Embedded demo: mock Kafka cluster (%1 brokers) and a private "
+                   "PostgreSQL server on this machine")
+            .arg(plan.environment.kafka.brokers);
+    return MainWindow::tr("Kafka %1 · topic %2 · group %3")
+        .arg(QString::fromStdString(plan.engine.source.bootstrap_servers),
+             QString::fromStdString(plan.engine.source.topic),
+             QString::fromStdString(plan.engine.source.group_id));
+}
+
 // Start-up errors can carry a server's log excerpt: the first line goes in the dialog's text, the
 // whole message behind "Show Details…" where it can be read and copied.
 void show_start_error(QWidget* parent, const QString& message) {
@@ -36,37 +51,66 @@ void show_start_error(QWidget* parent, const QString& message) {
 }  // namespace
 
 int run_console(RunPlan plan) {
+    // Before any page is built, so the log pane sees start-up's lines.
+    LogCapture::instance();
     EngineSession session;
-    MainWindow window([&session] { return session.snapshot(); });
+    MainWindow window(
+        ConsoleServices{[&session] { return session.snapshot(); }, &session, &session});
+    window.restoreLayout();
+    QPointer<DrainDialog> drain_dialog;
+
+    const auto start = [&session, &window](const RunPlan& run) {
+        window.setConnectionDescription(describe_connection(run));
+        window.setDrainOnClose(true);
+        session.start(run);
+    };
 
     QObject::connect(&session, &EngineSession::progress, &window,
                      [&window](const QString& step) { window.showStarting(step); });
     QObject::connect(&session, &EngineSession::started, &window,
-                     [&window] { window.showDashboard(); });
+                     [&window] { window.showConsole(); });
     QObject::connect(&session, &EngineSession::failed, &window, [&window](const QString& message) {
         window.showNoConnection(message);
         show_start_error(&window, message);
     });
-    QObject::connect(&window, &MainWindow::demoRequested, &session, [&session, &window, &plan] {
-        window.showStarting(MainWindow::tr("Starting the embedded demo…"));
-        if (!session.start(demo_plan(plan)))
-            qCWarning(lcConsole) << "demo requested while a session is active";
+    QObject::connect(&session, &EngineSession::stopped, &window, [&window, &drain_dialog] {
+        window.setDrainOnClose(false);
+        if (drain_dialog) {
+            drain_dialog->finish();
+            window.close();
+        }
     });
+    QObject::connect(&window, &MainWindow::demoRequested, &session, [&window, &plan, start] {
+        window.showStarting(MainWindow::tr("Starting the embedded demo…"));
+        start(demo_plan(plan));
+    });
+    // Closing drains: intake stops, the queue is written, offsets are committed. The host thread
+    // does it; the dialog counts down and the window closes when the session reports stopped().
+    QObject::connect(
+        &window, &MainWindow::closeRequested, &window, [&window, &session, &drain_dialog] {
+            if (drain_dialog)
+                return;
+            drain_dialog = new DrainDialog([&session] { return session.snapshot(); }, &window);
+            drain_dialog->setAttribute(Qt::WA_DeleteOnClose);
+            qCInfo(lcConsole) << "closing: draining the engine";
+            session.requestStop();
+            drain_dialog->open();
+        });
 
     if (plan.demo) {
         window.showStarting(MainWindow::tr("Starting the embedded demo…"));
-        session.start(demo_plan(plan));
+        start(demo_plan(plan));
     } else if (!plan.engine.source.bootstrap_servers.empty()) {
         window.showStarting(MainWindow::tr("Connecting to %1…")
                                 .arg(QString::fromStdString(plan.engine.source.bootstrap_servers)));
-        session.start(plan);
+        start(plan);
     } else {
         window.showNoConnection();
     }
 
     window.show();
     const int exit_code = QApplication::exec();
-    // The window is gone by now; the drain can take up to the drain timeout.
+    // Already drained after a window close; after a signal (SIGINT) this drains now.
     session.stop();
     return exit_code;
 }

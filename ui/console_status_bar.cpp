@@ -32,18 +32,23 @@ void show_error(ElidedLabel* label, const QString& source, const std::string& er
 
 ConsoleStatusBar::ConsoleStatusBar(SnapshotFeed* feed, QWidget* parent)
     : QStatusBar(parent),
+      connection_(new QLabel(this)),
       state_(new QLabel(this)),
       kafka_error_(new ElidedLabel(this)),
       database_error_(new ElidedLabel(this)),
       knobs_(new QLabel(this)) {
     setObjectName(QStringLiteral("status_bar"));
     setSizeGripEnabled(false);
+    connection_->setObjectName(QStringLiteral("status_connection"));
+    connection_->setTextFormat(Qt::RichText);
+    connection_->setContentsMargins(8, 0, 4, 0);
     state_->setObjectName(QStringLiteral("status_state"));
     kafka_error_->setObjectName(QStringLiteral("status_kafka_error"));
     database_error_->setObjectName(QStringLiteral("status_database_error"));
     knobs_->setObjectName(QStringLiteral("status_knobs"));
     state_->setContentsMargins(8, 0, 8, 0);
     knobs_->setContentsMargins(8, 0, 8, 0);
+    addWidget(connection_);
     addWidget(state_);
     addWidget(kafka_error_, 1);
     addWidget(database_error_, 1);
@@ -51,11 +56,37 @@ ConsoleStatusBar::ConsoleStatusBar(SnapshotFeed* feed, QWidget* parent)
     kafka_error_->hide();
     database_error_->hide();
     apply_colors();
+    show_connection(nullptr);
     connect(feed, &SnapshotFeed::updated, this,
             [this](const std::shared_ptr<const Snapshot>& snapshot) { showSnapshot(*snapshot); });
 }
 
+void ConsoleStatusBar::setConnectionDescription(const QString& text) {
+    connection_->setToolTip(text);
+}
+
+void ConsoleStatusBar::show_connection(const Snapshot* s) {
+    // A dot per service: green when healthy, amber for a recent Kafka problem, red when the
+    // database is unavailable, grey without an engine.
+    const auto dot = [this](const QColor& color, const QString& name) {
+        return QStringLiteral("<span style=\"color:%1\">●</span>&nbsp;%2")
+            .arg(color.name(), name.toHtmlEscaped());
+    };
+    const QColor idle = theme::muted_text(palette());
+    const QColor kafka = !s ? idle
+                         : s->last_kafka_error.empty()
+                             ? theme::tone_color(theme::Tone::Good, palette())
+                             : theme::tone_color(theme::Tone::Warning, palette());
+    const QColor database = !s ? idle
+                            : s->database_available
+                                ? theme::tone_color(theme::Tone::Good, palette())
+                                : theme::tone_color(theme::Tone::Bad, palette());
+    connection_->setText(dot(kafka, tr("Kafka")) + QStringLiteral("&nbsp;&nbsp;") +
+                         dot(database, tr("PostgreSQL")));
+}
+
 void ConsoleStatusBar::setConnectionText(const QString& text) {
+    show_connection(nullptr);
     state_->setText(text);
     kafka_error_->hide();
     database_error_->hide();
@@ -64,6 +95,7 @@ void ConsoleStatusBar::setConnectionText(const QString& text) {
 
 void ConsoleStatusBar::showSnapshot(const Snapshot& s) {
     // Only the state word fits here; a failure's reason is on the State tile and in the tooltip.
+    show_connection(&s);
     const QString state = QString::fromStdString(s.state);
     state_->setText(state.isEmpty() ? tr("Waiting for the engine")
                                     : tr("Engine %1").arg(state.section(QLatin1Char(':'), 0, 0)));

@@ -1,6 +1,6 @@
 #pragma once
-// The status bar: engine state, the latest Kafka and database errors (hidden while there are
-// none) and a summary of the knobs in force.
+// The status bar: the connection (Kafka and PostgreSQL, each with a health dot), the engine state,
+// the latest Kafka and database errors (hidden while there are none) and the knobs in force.
 #include <QStatusBar>
 #include <memory>
 
@@ -20,6 +20,8 @@ public:
 
     // For the time before there is an engine ("Not connected", "Starting…").
     void setConnectionText(const QString& text);
+    // Where the console is connected ("embedded demo", the addresses), shown on hover.
+    void setConnectionDescription(const QString& text);
     void showSnapshot(const Snapshot& snapshot);
 
 protected:
@@ -28,6 +30,9 @@ protected:
 private:
     void apply_colors();
 
+    void show_connection(const Snapshot* snapshot);
+
+    QLabel* connection_;
     QLabel* state_;
     ElidedLabel* kafka_error_;
     ElidedLabel* database_error_;

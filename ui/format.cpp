@@ -1,6 +1,8 @@
 #include "ui/format.h"
 
+#include <QDateTime>
 #include <cmath>
+#include <iterator>
 
 namespace spillway {
 
@@ -65,6 +67,24 @@ QString format_compact(double value) {
     if (magnitude >= 1e3)
         return scaled(1e3, "k");
     return locale.toString(value, 'f', std::abs(value - std::round(value)) < 1e-9 ? 0 : 1);
+}
+
+QString format_bytes(double bytes) {
+    const QLocale locale = number_locale();
+    static const char* const units[] = {" B", " KiB", " MiB", " GiB", " TiB"};
+    double shown = bytes;
+    size_t unit = 0;
+    while (std::abs(shown) >= 1024 && unit + 1 < std::size(units)) {
+        shown /= 1024;
+        ++unit;
+    }
+    const bool whole = std::abs(shown - std::round(shown)) < 0.05 || std::abs(shown) >= 100;
+    return locale.toString(shown, 'f', unit == 0 || whole ? 0 : 1) + QLatin1String(units[unit]);
+}
+
+QString format_clock(double seconds_since_epoch) {
+    return QDateTime::fromMSecsSinceEpoch(qint64(std::llround(seconds_since_epoch * 1000)))
+        .toString(QStringLiteral("HH:mm:ss"));
 }
 
 }  // namespace spillway

@@ -1,5 +1,7 @@
 #include "ui/theme.h"
 
+#include <QToolButton>
+
 namespace spillway::theme {
 
 namespace {
@@ -80,6 +82,61 @@ QColor series_capacity(const QPalette& palette) {
 }
 QColor series_watermark(const QPalette& palette) {
     return pick(palette, "#d97706", "#fbbf24");
+}
+
+QColor series_low_watermark(const QPalette& palette) {
+    return pick(palette, "#65a30d", "#a3e635");
+}
+QColor series_p50(const QPalette& palette) {
+    return pick(palette, "#0d9488", "#2dd4bf");
+}
+QColor series_p95(const QPalette& palette) {
+    return pick(palette, "#d97706", "#fbbf24");
+}
+QColor series_p99(const QPalette& palette) {
+    return pick(palette, "#dc2626", "#f87171");
+}
+QColor series_lag(const QPalette& palette) {
+    return pick(palette, "#2563eb", "#60a5fa");
+}
+QColor series_lag_seconds(const QPalette& palette) {
+    return pick(palette, "#db2777", "#f472b6");
+}
+QColor series_bytes(const QPalette& palette) {
+    return pick(palette, "#0891b2", "#22d3ee");
+}
+QColor knob_marker(const QPalette& palette) {
+    return pick(palette, "#475569", "#cbd5e1");
+}
+
+QString segmented_button_style(const QPalette& palette) {
+    const QColor highlight = palette.color(QPalette::Highlight);
+    const QColor checked_text = palette.color(QPalette::HighlightedText);
+    return QStringLiteral(
+               "QToolButton { padding: 3px 10px; border: 1px solid %1; border-radius: 4px;"
+               " background: %2; color: %3; }"
+               "QToolButton:hover { border-color: %4; }"
+               "QToolButton:checked { background: %4; border-color: %4; color: %5; }"
+               "QToolButton:disabled { color: %6; background: transparent; }")
+        .arg(card_border(palette).name(), card_background(palette).name(), text(palette).name(),
+             highlight.name(), checked_text.name(), muted_text(palette).name());
+}
+
+QString navigation_style(const QPalette& palette) {
+    const QColor highlight = palette.color(QPalette::Highlight);
+    const QColor tint = blend(card_background(palette), highlight, is_dark(palette) ? 0.35 : 0.18);
+    const QColor hover = blend(card_background(palette), text(palette), 0.06);
+    return QStringLiteral(
+               "QToolButton { border: none; border-radius: 6px; padding: 6px 10px;"
+               " text-align: left; color: %1; }"
+               "QToolButton:hover { background: %2; }"
+               "QToolButton:checked { background: %3; font-weight: 600; }")
+        .arg(text(palette).name(), hover.name(), tint.name());
+}
+
+void style_tool_buttons(QWidget* container, const QString& sheet) {
+    for (QToolButton* button : container->findChildren<QToolButton*>())
+        button->setStyleSheet(sheet);
 }
 
 }  // namespace spillway::theme

@@ -3,6 +3,9 @@
 // theme instead of hard-coding one. Widgets call these when painting or on a PaletteChange.
 #include <QColor>
 #include <QPalette>
+#include <QString>
+
+class QWidget;
 
 namespace spillway::theme {
 
@@ -26,5 +29,22 @@ QColor series_dead(const QPalette& palette);
 QColor series_queue(const QPalette& palette);
 QColor series_capacity(const QPalette& palette);
 QColor series_watermark(const QPalette& palette);
+QColor series_low_watermark(const QPalette& palette);
+QColor series_p50(const QPalette& palette);
+QColor series_p95(const QPalette& palette);
+QColor series_p99(const QPalette& palette);
+QColor series_lag(const QPalette& palette);
+QColor series_lag_seconds(const QPalette& palette);
+QColor series_bytes(const QPalette& palette);
+// A style sheet for the QToolButtons of a widget: flat bordered buttons, the checked one filled
+// with the highlight colour (window selectors, the navigation).
+QString segmented_button_style(const QPalette& palette);
+// Sets `sheet` on every QToolButton inside `container`.
+void style_tool_buttons(QWidget* container, const QString& sheet);
+// The navigation column's buttons: text on the panel, the current page on a tinted background.
+QString navigation_style(const QPalette& palette);
+
+// Knob-change markers: visible on every series colour without competing with the data.
+QColor knob_marker(const QPalette& palette);
 
 }  // namespace spillway::theme

@@ -8,6 +8,8 @@
 #include <cmath>
 
 #include "support/test_main.h"
+#include "ui/chart_timeline.h"
+#include "ui/dashboard_page.h"
 #include "ui/elided_label.h"
 #include "ui/main_window.h"
 #include "ui/metric_tile.h"
@@ -165,8 +167,10 @@ private slots:
         ScriptedSnapshots snapshots(busy_snapshot());
         snapshots.shape = [](Snapshot& s, int call) { s.consumed_per_s = 1000.0 * (call + 1); };
         MainWindow window(snapshots.provider());
-        QCPGraph* in = graph_named(window, "chart_throughput", "In");
-        QCPGraph* out = graph_named(window, "chart_throughput", "Out");
+        // The one-minute window plots every sample; wider ones reduce them (see tst_dashboard).
+        window.dashboardPage()->timeline()->setWindowSeconds(60);
+        QCPGraph* in = graph_named(window, "chart_throughput", "Consumed");
+        QCPGraph* out = graph_named(window, "chart_throughput", "Written");
         QCPGraph* dead = graph_named(window, "chart_throughput", "Dead");
         QVERIFY(in && out && dead);
         QTRY_VERIFY_WITH_TIMEOUT(in->data()->size() >= 3, 3000);
@@ -200,7 +204,7 @@ private slots:
         for (int second = 0; second < 600; ++second)
             window.feed()->poll();
         auto* plot = window.findChild<QCustomPlot*>("chart_throughput");
-        QCPGraph* in = graph_named(window, "chart_throughput", "In");
+        QCPGraph* in = graph_named(window, "chart_throughput", "Consumed");
         const double newest = (in->data()->constEnd() - 1)->key;
         const double oldest = in->data()->constBegin()->key;
         QVERIFY2(newest - oldest <= 300 + 10, qPrintable(QString::number(newest - oldest)));
@@ -214,7 +218,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(tile_value(window, "tile_events_in"), QStringLiteral("12,345/s"),
                                   2000);
         window.feed()->poll();
-        QCOMPARE(graph_named(window, "chart_throughput", "In")->data()->size(), 0);
+        QCOMPARE(graph_named(window, "chart_throughput", "Consumed")->data()->size(), 0);
     }
 
     void statusBarShowsErrorsAndKnobs() {

@@ -3,9 +3,12 @@
 #include <librdkafka/rdkafka.h>
 
 #include <QtTest/QtTest>
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
+#include <unordered_set>
 
+#include "core/event_decoder.h"
 #include "core/pg_connection.h"
 
 namespace spillway::test {
@@ -55,11 +58,7 @@ bool PipelineFixture::wait_all_committed(Engine& engine, std::chrono::seconds ti
     const auto ends = end_offsets();
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-        const auto snapshot = engine.snapshot();
-        bool done = snapshot->partitions.size() == ends.size();
-        for (const auto& lag : snapshot->partitions)
-            done = done && lag.committed == ends.at(static_cast<size_t>(lag.partition));
-        if (done)
+        if (caught_up(*engine.snapshot(), ends))
             return true;
         QTest::qWait(50);
     }
@@ -94,6 +93,107 @@ std::vector<int64_t> PipelineFixture::committed_offsets(const std::string& group
     if (err)
         throw std::runtime_error(std::string("committed offsets: ") + rd_kafka_err2str(err));
     return offsets;
+}
+
+bool PipelineFixture::wait_group_committed(const std::string& group, std::chrono::seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::vector<int64_t> ends, committed;
+    std::string last_error;
+    while (std::chrono::steady_clock::now() < deadline) {
+        try {
+            ends = end_offsets();
+            committed = committed_offsets(group);
+            if (committed == ends)
+                return true;
+        } catch (const std::exception& error) {
+            last_error = error.what();  // a broker or coordinator may be briefly unavailable
+        }
+        QTest::qWait(200);
+    }
+    qWarning() << "group" << group.c_str() << "did not commit everything; last error"
+               << last_error.c_str();
+    for (size_t i = 0; i < ends.size(); ++i)
+        qWarning() << "  partition" << i << "committed"
+                   << (i < committed.size() ? committed[i] : int64_t(-2)) << "end" << ends[i];
+    return false;
+}
+
+PipelineFixture::TopicCensus PipelineFixture::census(std::chrono::seconds timeout) {
+    char error[512];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    const std::pair<const char*, std::string> settings[] = {
+        {"bootstrap.servers", bootstrap_servers()},
+        {"group.id", "census-" + topic_},
+        {"enable.auto.commit", "false"},
+        {"enable.partition.eof", "false"},
+    };
+    for (const auto& [name, value] : settings) {
+        if (rd_kafka_conf_set(conf, name, value.c_str(), error, sizeof error) != RD_KAFKA_CONF_OK) {
+            rd_kafka_conf_destroy(conf);
+            throw std::runtime_error(std::string("census: ") + error);
+        }
+    }
+    rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error);
+    if (!consumer)
+        throw std::runtime_error(std::string("census: ") + error);
+
+    TopicCensus result;
+    const auto ends = end_offsets();
+    std::vector<int64_t> next(ends.size(), 0);
+    rd_kafka_topic_partition_list_t* list =
+        rd_kafka_topic_partition_list_new(static_cast<int>(ends.size()));
+    for (size_t partition = 0; partition < ends.size(); ++partition) {
+        int64_t low = -1, high = -1;
+        rd_kafka_query_watermark_offsets(consumer, topic_.c_str(), static_cast<int32_t>(partition),
+                                         &low, &high, 10000);
+        next[partition] = std::max<int64_t>(low, 0);
+        result.log_start += next[partition];
+        rd_kafka_topic_partition_list_add(list, topic_.c_str(), static_cast<int32_t>(partition))
+            ->offset = next[partition];
+    }
+    rd_kafka_assign(consumer, list);
+    rd_kafka_topic_partition_list_destroy(list);
+
+    EventDecoder decoder;
+    std::unordered_set<std::string> ids;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto remaining = [&] {
+        for (size_t i = 0; i < ends.size(); ++i) {
+            if (next[i] < ends[i])
+                return true;
+        }
+        return false;
+    };
+    std::string failure;
+    while (remaining()) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            failure = "census: timed out reading " + topic_;
+            break;
+        }
+        rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer, 100);
+        if (!message)
+            continue;
+        const auto partition = static_cast<size_t>(message->partition);
+        if (!message->err && partition < ends.size() && message->offset < ends[partition]) {
+            next[partition] = message->offset + 1;
+            ++result.messages;
+            const DecodeResult decoded = decoder.decode(
+                std::string_view(static_cast<const char*>(message->payload), message->len));
+            if (decoded.ok()) {
+                ++result.valid;
+                ids.insert(decoded.event_id);
+            } else {
+                ++result.malformed;
+            }
+        }
+        rd_kafka_message_destroy(message);
+    }
+    result.valid_distinct = static_cast<int64_t>(ids.size());
+    rd_kafka_consumer_close(consumer);
+    rd_kafka_destroy(consumer);
+    if (!failure.empty())
+        throw std::runtime_error(failure);
+    return result;
 }
 
 int64_t PipelineFixture::scalar(const std::string& sql) {

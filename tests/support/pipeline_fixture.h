@@ -37,6 +37,21 @@ public:
     std::vector<int64_t> committed_offsets(const std::string& group);
     std::vector<int64_t> end_offsets();
 
+    // Waits until the group's committed offsets, as the broker reports them, equal the log-end
+    // offsets (whichever instances of the group committed them); false on timeout.
+    bool wait_group_committed(const std::string& group, std::chrono::seconds timeout);
+
+    // What the topic holds, read back from the broker and classified by the engine's decoder: the
+    // truth to compare the tables with when a producer retry may have stored a message twice.
+    struct TopicCensus {
+        int64_t messages = 0;        // from the first offsets to the log-end offsets
+        int64_t valid = 0;           // messages the decoder accepts
+        int64_t valid_distinct = 0;  // distinct event ids among them
+        int64_t malformed = 0;       // messages the decoder rejects
+        int64_t log_start = 0;       // sum of the first offsets: > 0 when retention dropped data
+    };
+    TopicCensus census(std::chrono::seconds timeout = std::chrono::seconds(60));
+
     int64_t scalar(const std::string& sql);
     std::vector<std::string> column(const std::string& sql);
 

@@ -1,0 +1,187 @@
+// spillway_screenshots: runs the console over a short real demo (embedded Kafka and PostgreSQL, the
+// engine, the load generator) and saves a PNG of every page to $SPILLWAY_SCREENSHOT_DIR (default
+// /tmp/spillway-screens). Along the way it does what an operator would: changes batch size and
+// writers in the tuning panel, bursts the load, stops PostgreSQL for a few seconds, reverts the
+// change, so the charts have markers and something to show. About a minute; not run by CTest.
+#include <QApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QtTest/QtTest>
+#include <iostream>
+
+#include <qcustomplot.h>
+#include "ui/chart_timeline.h"
+#include "ui/dashboard_page.h"
+#include "ui/demo_page.h"
+#include "ui/drain_dialog.h"
+#include "ui/engine_session.h"
+#include "ui/help_overlay.h"
+#include "ui/knob_form.h"
+#include "ui/log_capture.h"
+#include "ui/log_pane.h"
+#include "ui/main_window.h"
+#include "ui/time_series_chart.h"
+#include "ui/tuning_page.h"
+
+using namespace spillway;
+
+namespace {
+
+QString output_dir() {
+    const QString dir =
+        qEnvironmentVariable("SPILLWAY_SCREENSHOT_DIR", QStringLiteral("/tmp/spillway-screens"));
+    QDir().mkpath(dir);
+    return dir;
+}
+
+void save(QWidget* widget, const QString& name) {
+    QCoreApplication::processEvents();
+    QTest::qWait(250);  // a few feed ticks: queued replots land
+    const QString path = output_dir() + u'/' + name + QStringLiteral(".png");
+    if (widget->grab().save(path))
+        std::cout << "saved " << path.toStdString() << std::endl;
+    else
+        std::cerr << "could not save " << path.toStdString() << std::endl;
+}
+
+// Waits while the event loop runs, so the feed ticks and the charts fill.
+void run_for(int seconds) {
+    QTest::qWait(seconds * 1000);
+}
+
+QPalette dark_palette() {
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(0x1e, 0x1f, 0x22));
+    dark.setColor(QPalette::WindowText, QColor(0xe4, 0xe4, 0xe7));
+    dark.setColor(QPalette::Base, QColor(0x18, 0x18, 0x1b));
+    dark.setColor(QPalette::AlternateBase, QColor(0x27, 0x27, 0x2a));
+    dark.setColor(QPalette::Text, QColor(0xe4, 0xe4, 0xe7));
+    dark.setColor(QPalette::Button, QColor(0x2a, 0x2b, 0x2e));
+    dark.setColor(QPalette::ButtonText, QColor(0xe4, 0xe4, 0xe7));
+    dark.setColor(QPalette::Highlight, QColor(0x3b, 0x82, 0xf6));
+    dark.setColor(QPalette::HighlightedText, QColor(0xff, 0xff, 0xff));
+    for (QPalette::ColorRole role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        dark.setColor(QPalette::Disabled, role, QColor(0x71, 0x71, 0x7a));
+    return dark;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true);  // keep the user's settings out of this
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QLoggingCategory::setFilterRules(QStringLiteral("spillway.console.info=true"));
+    LogCapture::instance();
+
+    RunPlan plan;
+    plan.demo = true;
+    plan.environment.kafka.brokers = 3;
+    plan.environment.kafka.partitions = 6;
+    plan.load.rate_per_sec = 8000;
+    plan.load.duplicate_share = 0.02;
+    plan.load.malformed_share = 0.01;
+
+    EngineSession session;
+    MainWindow window(
+        ConsoleServices{[&session] { return session.snapshot(); }, &session, &session});
+    window.setConnectionDescription(QStringLiteral("Embedded demo"));
+    window.resize(1440, 900);
+    window.show();
+    QObject::connect(&session, &EngineSession::progress, &window,
+                     [&window](const QString& step) { window.showStarting(step); });
+    QObject::connect(&session, &EngineSession::started, &window,
+                     [&window] { window.showConsole(); });
+    QSignalSpy started(&session, &EngineSession::started);
+    QSignalSpy failed(&session, &EngineSession::failed);
+    window.showStarting(QStringLiteral("Starting the embedded demo…"));
+    session.start(plan);
+    save(&window, QStringLiteral("00-starting"));
+    if (!started.wait(120000)) {
+        std::cerr << "the demo did not start: "
+                  << (failed.isEmpty() ? std::string("timeout")
+                                       : failed.first().first().toString().toStdString())
+                  << std::endl;
+        return 1;
+    }
+    window.dashboardPage()->timeline()->setWindowSeconds(60);
+    run_for(12);
+
+    // An operator's change through the tuning panel: smaller batches, one writer.
+    TuningPage* tuning = window.tuningPage();
+    window.showPage(tuning);
+    qobject_cast<QSpinBox*>(tuning->form()->fieldWidget(KnobForm::Field::BatchSize))->setValue(700);
+    qobject_cast<QSpinBox*>(tuning->form()->fieldWidget(KnobForm::Field::WriterConcurrency))
+        ->setValue(1);
+    save(&window, QStringLiteral("02-tuning-edited"));
+    QTest::mouseClick(tuning->findChild<QPushButton*>(QStringLiteral("button_apply")),
+                      Qt::LeftButton);
+    window.showDashboard();
+    run_for(8);
+
+    DemoPage* demo = window.demoPage();
+    demo->startBurst();
+    run_for(7);
+    // Through the demo page's button, as an operator would.
+    auto* database = demo->findChild<QPushButton*>(QStringLiteral("button_database"));
+    database->click();
+    run_for(6);
+    for (int waited = 0; !database->isEnabled() && waited < 200; ++waited)
+        QTest::qWait(100);
+    database->click();
+    run_for(6);
+    tuning->revert();
+    run_for(6);
+    // An invalid edit: the reason shows at the field and Apply stays off.
+    window.showPage(tuning);
+    qobject_cast<QDoubleSpinBox*>(tuning->form()->fieldWidget(KnobForm::Field::LowWatermark))
+        ->setValue(90);
+    save(&window, QStringLiteral("03-tuning-refused"));
+    tuning->form()->load(tuning->form()->loaded());
+
+    window.showDashboard();
+    save(&window, QStringLiteral("01-dashboard"));
+    window.dashboardPage()->timeline()->setWindowSeconds(300);
+    save(&window, QStringLiteral("01-dashboard-5min"));
+    window.showPage(tuning);
+    save(&window, QStringLiteral("04-tuning"));
+    window.showPage(demo);
+    save(&window, QStringLiteral("05-demo"));
+    window.showDashboard();
+    window.logDock()->show();
+    window.logPane()->setMinimumLevel(QtDebugMsg);
+    save(&window, QStringLiteral("06-dashboard-with-log"));
+    window.logDock()->hide();
+    window.helpOverlay()->open();
+    save(&window, QStringLiteral("07-help"));
+    window.helpOverlay()->hide();
+
+    const QPalette original = QApplication::palette();
+    QApplication::setPalette(dark_palette());
+    save(&window, QStringLiteral("08-dashboard-dark"));
+    window.showPage(tuning);
+    save(&window, QStringLiteral("09-tuning-dark"));
+    window.showPage(demo);
+    save(&window, QStringLiteral("10-demo-dark"));
+    QApplication::setPalette(original);
+    window.showDashboard();
+
+    // Closing drains, with the dialog counting down. With PostgreSQL stopped for a while first
+    // there is a backlog to count: the session restarts the database, then drains.
+    database->click();
+    run_for(4);
+    DrainDialog dialog([&session] { return session.snapshot(); }, &window);
+    QSignalSpy stopped(&session, &EngineSession::stopped);
+    session.requestStop();
+    dialog.open();
+    QTest::qWait(100);
+    save(&dialog, QStringLiteral("11-draining"));
+    stopped.wait(60000);
+    dialog.finish();
+    return 0;
+}

@@ -1,0 +1,462 @@
+// Connection profiles (issue 4, item 1): saved and loaded without their passwords in the settings
+// file, passwords from a keychain or, where there is none, asked for on each connect; "Test
+// connection" says what failed and where for closed ports and unknown names, and succeeds against
+// the fixture's mock Kafka and private PostgreSQL. Saves screenshots of the profile editor and
+// the profile list to $SPILLWAY_SCREENSHOT_DIR.
+#include <QDir>
+#include <QLabel>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QStringListModel>
+#include <QTemporaryDir>
+#include <map>
+
+#include "support/pipeline_fixture.h"
+#include "support/test_main.h"
+#include "ui/connection_profile.h"
+#include "ui/connection_profile_check.h"
+#include "ui/connection_profile_dialog.h"
+#include "ui/connection_profile_manager.h"
+#include "ui/connection_profile_secrets.h"
+
+using namespace spillway;
+using namespace std::chrono_literals;
+
+namespace {
+
+const QString kKafkaPassword = QStringLiteral("kafka-hunter2");
+const QString kPgPassword = QStringLiteral("pg-s3cret-pass");
+
+QString screenshot_dir() {
+    QString dir = qEnvironmentVariable("SPILLWAY_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        dir = QStringLiteral("/tmp/spillway-screens");
+    QDir().mkpath(dir);
+    return dir;
+}
+
+ConnectionProfile sample_profile() {
+    ConnectionProfile p;
+    p.name = QStringLiteral("prod / eu");  // a slash: not a settings subgroup
+    p.bootstrap_servers = QStringLiteral("kafka-1:9093,kafka-2:9093");
+    p.topic = QStringLiteral("orders");
+    p.group = QStringLiteral("spillway-eu");
+    p.security_protocol = QStringLiteral("sasl_ssl");
+    p.sasl_mechanism = QStringLiteral("SCRAM-SHA-512");
+    p.sasl_username = QStringLiteral("ingest");
+    p.kafka_password = kKafkaPassword;
+    p.pg_host = QStringLiteral("db.internal");
+    p.pg_port = 6432;
+    p.pg_database = QStringLiteral("warehouse");
+    p.pg_user = QStringLiteral("writer");
+    p.pg_password = kPgPassword;
+    p.pg_sslmode = QStringLiteral("require");
+    return p;
+}
+
+QString file_text(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(file.readAll());
+}
+
+// A keychain that works, in memory.
+class MemorySecretStore : public SecretStore {
+public:
+    std::map<QString, QString> secrets;
+    void read(const QString& key, ReadDone done) override {
+        const auto found = secrets.find(key);
+        if (found == secrets.end())
+            done(std::nullopt, QStringLiteral("not found"));
+        else
+            done(found->second, QString());
+    }
+    void write(const QString& key, const QString& secret, WriteDone done) override {
+        secrets[key] = secret;
+        done(true, QString());
+    }
+    void remove(const QString& key) override { secrets.erase(key); }
+};
+
+// Records what it was asked and answers from a script.
+struct ScriptedPrompt {
+    QStringList asked;
+    QStringList answers;
+    PasswordPrompt prompt() {
+        return [this](const QString& what) -> std::optional<QString> {
+            asked << what;
+            if (answers.isEmpty())
+                return std::nullopt;
+            return answers.takeFirst();
+        };
+    }
+};
+
+// key=value pairs of a simple conninfo (the embedded server's).
+std::map<std::string, std::string> parse_conninfo(const std::string& conninfo) {
+    std::map<std::string, std::string> values;
+    for (const QString& part : QString::fromStdString(conninfo).split(u' ', Qt::SkipEmptyParts)) {
+        const qsizetype equals = part.indexOf(u'=');
+        QString value = part.mid(equals + 1);
+        if (value.startsWith(u'\'') && value.endsWith(u'\''))
+            value = value.mid(1, value.size() - 2);
+        values[part.left(equals).toStdString()] = value.toStdString();
+    }
+    return values;
+}
+
+}  // namespace
+
+class TstConnectionProfiles : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir dir_;
+    std::unique_ptr<test::PipelineFixture> fixture_;
+
+    QString settings_path(const char* name) const {
+        return dir_.filePath(QString::fromLatin1(name) + QStringLiteral(".ini"));
+    }
+
+    ConnectionProfile fixture_profile() const {
+        const auto values = parse_conninfo(fixture_->conninfo());
+        ConnectionProfile p;
+        p.name = QStringLiteral("fixture");
+        p.bootstrap_servers = QString::fromStdString(fixture_->bootstrap_servers());
+        p.topic = QString::fromStdString(fixture_->topic());
+        p.pg_host = QString::fromStdString(values.at("host"));
+        p.pg_port = std::stoi(values.at("port"));
+        p.pg_database = QString::fromStdString(values.at("dbname"));
+        p.pg_user = QString::fromStdString(values.at("user"));
+        p.pg_sslmode = QStringLiteral("disable");
+        return p;
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        fixture_ = std::make_unique<test::PipelineFixture>(2);
+    }
+
+    void cleanupTestCase() { fixture_.reset(); }
+
+    void conninfoAndKafkaProperties() {
+        ConnectionProfile p = sample_profile();
+        p.pg_database = QStringLiteral("it's mine");
+        const std::string conninfo = postgres_conninfo(p);
+        QVERIFY(conninfo.find("host='db.internal'") != std::string::npos);
+        QVERIFY(conninfo.find("port=6432") != std::string::npos);
+        QVERIFY(conninfo.find("dbname='it\\'s mine'") != std::string::npos);
+        QVERIFY(conninfo.find("password='pg-s3cret-pass'") != std::string::npos);
+        QVERIFY(conninfo.find("sslmode='require'") != std::string::npos);
+        const auto properties = kafka_security_properties(p);
+        QCOMPARE(properties.at("security.protocol"), std::string("sasl_ssl"));
+        QCOMPARE(properties.at("sasl.mechanism"), std::string("SCRAM-SHA-512"));
+        QCOMPARE(properties.at("sasl.username"), std::string("ingest"));
+        QCOMPARE(properties.at("sasl.password"), kKafkaPassword.toStdString());
+        p.security_protocol = QStringLiteral("plaintext");
+        QVERIFY(kafka_security_properties(p).empty());
+
+        const RunPlan plan = plan_for_profile(sample_profile());
+        QVERIFY(!plan.demo);
+        QCOMPARE(plan.engine.source.bootstrap_servers, std::string("kafka-1:9093,kafka-2:9093"));
+        QCOMPARE(plan.engine.source.topic, std::string("orders"));
+        QCOMPARE(plan.engine.source.group_id, std::string("spillway-eu"));
+        QCOMPARE(plan.engine.source.kafka_properties.at("sasl.username"), std::string("ingest"));
+        QCOMPARE(plan.engine.sink.conninfo, postgres_conninfo(sample_profile()));
+
+        QVERIFY(!sample_profile().problem().isEmpty() == false);
+        ConnectionProfile unnamed = sample_profile();
+        unnamed.name.clear();
+        QVERIFY(!unnamed.problem().isEmpty());
+    }
+
+    // Without a keychain: saved without the passwords, marked ask-each-time, and loaded back
+    // field for field. The settings file's text holds neither password.
+    void roundTripWithoutSecrets() {
+        QSettings settings(settings_path("no_keychain"), QSettings::IniFormat);
+        ConnectionProfileStore store(&settings);
+        NoSecretStore secrets;
+        std::optional<ConnectionProfile> saved;
+        QString note;
+        save_profile(store, secrets, sample_profile(),
+                     [&](const ConnectionProfile& profile, const QString& text) {
+                         saved = profile;
+                         note = text;
+                     });
+        QTRY_VERIFY(saved.has_value());
+        QCOMPARE(saved->secret_storage, SecretStorage::AskEachTime);
+        QVERIFY(note.contains(QStringLiteral("ask for the password")));
+        settings.sync();
+
+        const QString text = file_text(settings_path("no_keychain"));
+        QVERIFY(text.contains(QStringLiteral("kafka-1:9093")));
+        QVERIFY(!text.contains(kKafkaPassword));
+        QVERIFY(!text.contains(kPgPassword));
+        QVERIFY(!text.contains(QStringLiteral("hunter2")));
+
+        QCOMPARE(store.names(), QStringList{QStringLiteral("prod / eu")});
+        const std::optional<ConnectionProfile> loaded = store.load(QStringLiteral("prod / eu"));
+        QVERIFY(loaded);
+        const ConnectionProfile expected = sample_profile();
+        QCOMPARE(loaded->bootstrap_servers, expected.bootstrap_servers);
+        QCOMPARE(loaded->topic, expected.topic);
+        QCOMPARE(loaded->group, expected.group);
+        QCOMPARE(loaded->security_protocol, expected.security_protocol);
+        QCOMPARE(loaded->sasl_mechanism, expected.sasl_mechanism);
+        QCOMPARE(loaded->sasl_username, expected.sasl_username);
+        QCOMPARE(loaded->pg_host, expected.pg_host);
+        QCOMPARE(loaded->pg_port, expected.pg_port);
+        QCOMPARE(loaded->pg_database, expected.pg_database);
+        QCOMPARE(loaded->pg_user, expected.pg_user);
+        QCOMPARE(loaded->pg_sslmode, expected.pg_sslmode);
+        QVERIFY(loaded->kafka_password.isEmpty());
+        QVERIFY(loaded->pg_password.isEmpty());
+        QVERIFY(loaded->kafka_has_password);
+        QVERIFY(loaded->pg_has_password);
+        QCOMPARE(loaded->secret_storage, SecretStorage::AskEachTime);
+
+        // Connecting asks for both passwords; cancelling one is "not connected".
+        ScriptedPrompt prompt;
+        prompt.answers = {kKafkaPassword, kPgPassword};
+        std::optional<ConnectionProfile> resolved;
+        bool finished = false;
+        resolve_secrets(secrets, *loaded, prompt.prompt(),
+                        [&](std::optional<ConnectionProfile> profile, const QString&) {
+                            resolved = std::move(profile);
+                            finished = true;
+                        });
+        QTRY_VERIFY(finished);
+        QVERIFY(resolved);
+        QCOMPARE(prompt.asked.size(), 2);
+        QVERIFY(prompt.asked[0].contains(QStringLiteral("Kafka")));
+        QVERIFY(prompt.asked[1].contains(QStringLiteral("PostgreSQL password for writer")));
+        QCOMPARE(resolved->kafka_password, kKafkaPassword);
+        QCOMPARE(resolved->pg_password, kPgPassword);
+
+        ScriptedPrompt cancelled;
+        finished = false;
+        QString why;
+        resolve_secrets(secrets, *loaded, cancelled.prompt(),
+                        [&](std::optional<ConnectionProfile> profile, const QString& problem) {
+                            resolved = std::move(profile);
+                            why = problem;
+                            finished = true;
+                        });
+        QTRY_VERIFY(finished);
+        QVERIFY(!resolved);
+        QVERIFY(!why.isEmpty());
+    }
+
+    // With a working keychain: the passwords go there, not to the file, and come back without a
+    // prompt. Editing without retyping keeps them.
+    void keychainKeepsThePasswords() {
+        QSettings settings(settings_path("keychain"), QSettings::IniFormat);
+        ConnectionProfileStore store(&settings);
+        MemorySecretStore secrets;
+        std::optional<ConnectionProfile> saved;
+        save_profile(store, secrets, sample_profile(),
+                     [&](const ConnectionProfile& profile, const QString&) { saved = profile; });
+        QTRY_VERIFY(saved.has_value());
+        QCOMPARE(saved->secret_storage, SecretStorage::Keychain);
+        QCOMPARE(secrets.secrets.at(secret_key(QStringLiteral("prod / eu"), "postgres")),
+                 kPgPassword);
+        settings.sync();
+        QVERIFY(!file_text(settings_path("keychain")).contains(kPgPassword));
+
+        ConnectionProfile edited = *store.load(QStringLiteral("prod / eu"));
+        edited.topic = QStringLiteral("orders-v2");  // passwords left empty: unchanged
+        saved.reset();
+        save_profile(store, secrets, edited,
+                     [&](const ConnectionProfile& profile, const QString&) { saved = profile; });
+        QTRY_VERIFY(saved.has_value());
+        QVERIFY(saved->pg_has_password);
+
+        ScriptedPrompt prompt;
+        std::optional<ConnectionProfile> resolved;
+        resolve_secrets(secrets, *store.load(QStringLiteral("prod / eu")), prompt.prompt(),
+                        [&](std::optional<ConnectionProfile> profile, const QString&) {
+                            resolved = std::move(profile);
+                        });
+        QTRY_VERIFY(resolved.has_value());
+        QVERIFY(prompt.asked.isEmpty());
+        QCOMPARE(resolved->pg_password, kPgPassword);
+        QCOMPARE(resolved->kafka_password, kKafkaPassword);
+        QCOMPARE(resolved->topic, QStringLiteral("orders-v2"));
+    }
+
+    // The real system keychain: offscreen and in CI there is no secret service, so this shows
+    // the fallback; on a desktop it stores the password there. Never in the file either way.
+    void systemKeychainOrFallback() {
+        QSettings settings(settings_path("system"), QSettings::IniFormat);
+        ConnectionProfileStore store(&settings);
+        std::unique_ptr<SecretStore> secrets = make_system_secret_store();
+        ConnectionProfile profile = sample_profile();
+        profile.name = QStringLiteral("spillway-test-%1").arg(QCoreApplication::applicationPid());
+        std::optional<ConnectionProfile> saved;
+        QString note;
+        save_profile(store, *secrets, profile,
+                     [&](const ConnectionProfile& p, const QString& text) {
+                         saved = p;
+                         note = text;
+                     });
+        QTRY_VERIFY_WITH_TIMEOUT(saved.has_value(), 60000);
+        qInfo("system keychain: %s", saved->secret_storage == SecretStorage::Keychain
+                                         ? "stored the passwords"
+                                         : qPrintable(note));
+        settings.sync();
+        const QString text = file_text(settings_path("system"));
+        QVERIFY(text.contains(QStringLiteral("kafka-1:9093")));
+        QVERIFY(!text.contains(kKafkaPassword));
+        QVERIFY(!text.contains(kPgPassword));
+        if (saved->secret_storage == SecretStorage::Keychain) {
+            secrets->remove(secret_key(profile.name, "kafka"));
+            secrets->remove(secret_key(profile.name, "postgres"));
+        } else {
+            QVERIFY(!note.isEmpty());
+        }
+    }
+
+    void testConnection_data() {
+        QTest::addColumn<bool>("kafka_closed");
+        QTest::addColumn<QString>("database");
+        QTest::addColumn<QString>("topic");
+        QTest::addColumn<QString>("user");
+        QTest::addColumn<QString>("kafka_expected");  // a regular expression
+        QTest::addColumn<QString>("postgres_expected");
+        QTest::addColumn<bool>("kafka_ok");
+        QTest::addColumn<bool>("postgres_ok");
+        QTest::newRow("closed ports")
+            << true << QString() << QString() << QString()
+            << QStringLiteral("^✗ Kafka at 127\\.0\\.0\\.1:1: connection refused")
+            << QStringLiteral(
+                   "^✗ PostgreSQL at 127\\.0\\.0\\.1:1/\\w+: connection "
+                   "refused")
+            << false << false;
+        QTest::newRow("fixture") << false << QString() << QString() << QString()
+                                 << QStringLiteral(
+                                        "^✓ Kafka at 127\\.0\\.0\\.1:\\d+.*: connected, "
+                                        "\\d brokers?; topic \"events\" has 2 partitions")
+                                 << QStringLiteral(
+                                        "^✓ PostgreSQL at 127\\.0\\.0\\.1:\\d+/\\w+: "
+                                        "connected, server \\d+")
+                                 << true << true;
+        QTest::newRow("unknown topic, database")
+            << false << QStringLiteral("nope_db") << QStringLiteral("nope_topic") << QString()
+            << QStringLiteral("topic \"nope_topic\" does not exist")
+            << QStringLiteral(
+                   "/nope_db: database \"nope_db\" "
+                   "does not exist")
+            << false << false;
+        QTest::newRow("unknown role")
+            << false << QString() << QString() << QStringLiteral("nobody_x")
+            << QStringLiteral("connected") << QStringLiteral("role \"nobody_x\" does not exist")
+            << true << false;
+    }
+
+    // Through the dialog, off the GUI thread: what failed and where.
+    void testConnection() {
+        QFETCH(bool, kafka_closed);
+        QFETCH(QString, database);
+        QFETCH(QString, topic);
+        QFETCH(QString, user);
+        QFETCH(QString, kafka_expected);
+        QFETCH(QString, postgres_expected);
+        QFETCH(bool, kafka_ok);
+        QFETCH(bool, postgres_ok);
+        ConnectionProfile profile = fixture_profile();
+        if (kafka_closed) {
+            profile.bootstrap_servers = QStringLiteral("127.0.0.1:1");
+            profile.pg_port = 1;
+        }
+        if (!database.isEmpty())
+            profile.pg_database = database;
+        if (!topic.isEmpty())
+            profile.topic = topic;
+        if (!user.isEmpty())
+            profile.pg_user = user;
+
+        QSettings settings(settings_path("dialog"), QSettings::IniFormat);
+        ConnectionProfileStore store(&settings);
+        NoSecretStore secrets;
+        ConnectionProfileDialog dialog(store, secrets, std::nullopt);
+        dialog.setProfile(profile);
+        dialog.show();
+        QSignalSpy tested(&dialog, &ConnectionProfileDialog::tested);
+        QElapsedTimer timer;
+        timer.start();
+        dialog.testButton()->click();
+        QVERIFY(!dialog.testButton()->isEnabled());
+        QVERIFY(dialog.testing());
+        // The GUI thread stays free: the event loop runs while the test is under way.
+        QVERIFY(tested.wait(30000));
+        qInfo("tested in %lld ms: %s | %s", timer.elapsed(),
+              qPrintable(dialog.kafkaResult()->text()),
+              qPrintable(dialog.postgresResult()->text()));
+        const auto kafka = tested.first().at(0).value<ConnectionCheck>();
+        const auto postgres = tested.first().at(1).value<ConnectionCheck>();
+        QCOMPARE(kafka.ok, kafka_ok);
+        QCOMPARE(postgres.ok, postgres_ok);
+        QVERIFY2(dialog.kafkaResult()->text().contains(QRegularExpression(kafka_expected)),
+                 qPrintable(dialog.kafkaResult()->text()));
+        QVERIFY2(dialog.postgresResult()->text().contains(QRegularExpression(postgres_expected)),
+                 qPrintable(dialog.postgresResult()->text()));
+        QVERIFY(dialog.testButton()->isEnabled());
+        if (kafka_closed)
+            QVERIFY(dialog.grab().save(screenshot_dir() +
+                                       QStringLiteral("/connection_profile_dialog_failed.png")));
+        else if (kafka_ok && postgres_ok)
+            QVERIFY(dialog.grab().save(screenshot_dir() +
+                                       QStringLiteral("/connection_profile_dialog_ok.png")));
+    }
+
+    // Saving through the dialog, and connecting through the list: the profile comes out with
+    // the passwords asked for, ready for plan_for_profile().
+    void managerSavesAndActivates() {
+        QSettings settings(settings_path("manager"), QSettings::IniFormat);
+        ConnectionProfileManager manager(&settings, std::make_unique<NoSecretStore>());
+        ScriptedPrompt prompt;
+        prompt.answers = {kPgPassword};
+        manager.setPasswordPrompt(prompt.prompt());
+        manager.show();
+        QCOMPARE(manager.names()->rowCount(), 0);
+
+        ConnectionProfileDialog* editor = manager.openEditor();
+        QVERIFY(editor);
+        ConnectionProfile profile = fixture_profile();
+        profile.name = QString();
+        editor->setProfile(profile);
+        editor->save();  // refused: no name
+        QVERIFY(editor->problemLabel()->isVisibleTo(editor));
+        QVERIFY(editor->problemLabel()->text().contains(QStringLiteral("name")));
+        profile.name = QStringLiteral("local fixture");
+        profile.pg_password = kPgPassword;
+        editor->setProfile(profile);
+        QSignalSpy saved(editor, &ConnectionProfileDialog::saved);
+        editor->save();
+        QTRY_COMPARE(saved.count(), 1);
+        QTRY_COMPARE(manager.names()->rowCount(), 1);
+        QCOMPARE(manager.selectedName(), QStringLiteral("local fixture"));
+        QVERIFY(manager.statusLabel()->text().contains(QStringLiteral("ask for the password")));
+        QVERIFY(manager.grab().save(screenshot_dir() + QStringLiteral("/connection_profiles.png")));
+        settings.sync();
+        QVERIFY(!file_text(settings_path("manager")).contains(kPgPassword));
+
+        QSignalSpy activated(&manager, &ConnectionProfileManager::profileActivated);
+        manager.activate(QStringLiteral("local fixture"));
+        QTRY_COMPARE(activated.count(), 1);
+        const auto active = activated.first().at(0).value<ConnectionProfile>();
+        QCOMPARE(active.pg_password, kPgPassword);
+        QCOMPARE(prompt.asked.size(), 1);
+        QCOMPARE(manager.store().lastUsed(), QStringLiteral("local fixture"));
+        const RunPlan plan = plan_for_profile(active);
+        QCOMPARE(plan.engine.source.bootstrap_servers, fixture_->bootstrap_servers());
+        QVERIFY(plan.engine.sink.conninfo.find("password=") != std::string::npos);
+
+        manager.removeProfile(QStringLiteral("local fixture"));
+        QCOMPARE(manager.names()->rowCount(), 0);
+    }
+};
+
+SPILLWAY_TEST_MAIN(TstConnectionProfiles)
+#include "tst_connection_profiles.moc"

@@ -1,0 +1,273 @@
+#include "ui/connection_profile_dialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include "ui/connection_profile_secrets.h"
+#include "ui/theme.h"
+
+namespace spillway {
+
+namespace {
+
+void set_tone(QLabel* label, theme::Tone tone) {
+    QPalette palette = label->palette();
+    palette.setColor(QPalette::WindowText, tone == theme::Tone::Neutral
+                                               ? theme::muted_text(label->palette())
+                                               : theme::tone_color(tone, label->palette()));
+    label->setPalette(palette);
+}
+
+QLabel* result_label(const char* object_name) {
+    auto* label = new QLabel;
+    label->setObjectName(QString::fromLatin1(object_name));
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+}  // namespace
+
+ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
+                                                 SecretStore& secrets,
+                                                 const std::optional<ConnectionProfile>& existing,
+                                                 QWidget* parent)
+    : QDialog(parent),
+      store_(store),
+      secrets_(secrets),
+      editing_existing_(existing.has_value()),
+      name_(new QLineEdit),
+      bootstrap_(new QLineEdit),
+      topic_(new QLineEdit),
+      group_(new QLineEdit),
+      protocol_(new QComboBox),
+      mechanism_(new QComboBox),
+      sasl_user_(new QLineEdit),
+      kafka_password_(new QLineEdit),
+      pg_host_(new QLineEdit),
+      pg_port_(new QSpinBox),
+      pg_database_(new QLineEdit),
+      pg_user_(new QLineEdit),
+      pg_password_(new QLineEdit),
+      pg_sslmode_(new QComboBox),
+      secrets_note_(new QLabel),
+      kafka_result_(result_label("label_kafka_result")),
+      postgres_result_(result_label("label_postgres_result")),
+      problem_(result_label("label_profile_problem")),
+      test_button_(new QPushButton(tr("Test connection"))),
+      save_button_(new QPushButton(tr("Save"))) {
+    setObjectName(QStringLiteral("dialog_connection_profile"));
+    setWindowTitle(existing ? tr("Edit connection profile") : tr("New connection profile"));
+    name_->setObjectName(QStringLiteral("edit_profile_name"));
+    bootstrap_->setObjectName(QStringLiteral("edit_bootstrap_servers"));
+    kafka_password_->setObjectName(QStringLiteral("edit_kafka_password"));
+    pg_password_->setObjectName(QStringLiteral("edit_pg_password"));
+    test_button_->setObjectName(QStringLiteral("button_test_connection"));
+    save_button_->setObjectName(QStringLiteral("button_save_profile"));
+
+    name_->setPlaceholderText(tr("e.g. production EU"));
+    bootstrap_->setPlaceholderText(tr("host:9092,host2:9092"));
+    for (const char* protocol : {"plaintext", "ssl", "sasl_plaintext", "sasl_ssl"})
+        protocol_->addItem(QString::fromLatin1(protocol));
+    for (const char* mechanism : {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"})
+        mechanism_->addItem(QString::fromLatin1(mechanism));
+    pg_port_->setRange(1, 65535);
+    for (const char* mode : {"disable", "prefer", "require", "verify-ca", "verify-full"})
+        pg_sslmode_->addItem(QString::fromLatin1(mode));
+    for (QLineEdit* password : {kafka_password_, pg_password_})
+        password->setEchoMode(QLineEdit::Password);
+
+    auto* kafka_box = new QGroupBox(tr("Kafka"));
+    auto* kafka_form = new QFormLayout(kafka_box);
+    kafka_form->addRow(tr("Bootstrap servers"), bootstrap_);
+    kafka_form->addRow(tr("Topic"), topic_);
+    kafka_form->addRow(tr("Consumer group"), group_);
+    kafka_form->addRow(tr("Security protocol"), protocol_);
+    kafka_form->addRow(tr("SASL mechanism"), mechanism_);
+    kafka_form->addRow(tr("SASL user"), sasl_user_);
+    kafka_form->addRow(tr("SASL password"), kafka_password_);
+
+    auto* pg_box = new QGroupBox(tr("PostgreSQL"));
+    auto* pg_form = new QFormLayout(pg_box);
+    auto* address = new QHBoxLayout;
+    address->addWidget(pg_host_, 1);
+    address->addWidget(new QLabel(tr("Port")));
+    address->addWidget(pg_port_);
+    pg_form->addRow(tr("Host"), address);
+    pg_form->addRow(tr("Database"), pg_database_);
+    pg_form->addRow(tr("User"), pg_user_);
+    pg_form->addRow(tr("Password"), pg_password_);
+    pg_form->addRow(tr("SSL mode"), pg_sslmode_);
+
+    auto* boxes = new QHBoxLayout;
+    boxes->addWidget(kafka_box, 1);
+    boxes->addWidget(pg_box, 1);
+
+    secrets_note_->setWordWrap(true);
+    set_tone(secrets_note_, theme::Tone::Neutral);
+    secrets_note_->setText(
+        built_with_keychain()
+            ? tr("Passwords are kept in the system keychain, never in Spillway's settings file. "
+                 "Without a keychain, Spillway asks for them each time you connect.")
+            : tr("Passwords are not saved: Spillway asks for them each time you connect."));
+    set_tone(problem_, theme::Tone::Bad);
+    problem_->hide();
+
+    auto* results = new QFormLayout;
+    results->addRow(tr("Kafka:"), kafka_result_);
+    results->addRow(tr("PostgreSQL:"), postgres_result_);
+
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
+    buttons->addButton(save_button_, QDialogButtonBox::AcceptRole);
+    auto* button_row = new QHBoxLayout;
+    button_row->addWidget(test_button_);  // apart from Save/Cancel: it does not close
+    button_row->addStretch(1);
+    button_row->addWidget(buttons);
+    save_button_->setDefault(true);
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Profile name"), name_);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(boxes);
+    layout->addWidget(secrets_note_);
+    layout->addLayout(results);
+    layout->addWidget(problem_);
+    layout->addLayout(button_row);
+
+    connect(protocol_, &QComboBox::currentIndexChanged, this,
+            &ConnectionProfileDialog::update_security_fields);
+    connect(test_button_, &QPushButton::clicked, this, &ConnectionProfileDialog::testConnection);
+    connect(save_button_, &QPushButton::clicked, this, &ConnectionProfileDialog::save);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    setProfile(existing.value_or(ConnectionProfile{}));
+    name_->setReadOnly(editing_existing_);  // a rename would orphan the keychain entries
+    kafka_result_->setText(tr("not tested"));
+    postgres_result_->setText(tr("not tested"));
+    set_tone(kafka_result_, theme::Tone::Neutral);
+    set_tone(postgres_result_, theme::Tone::Neutral);
+    resize(860, sizeHint().height());
+}
+
+ConnectionProfileDialog::~ConnectionProfileDialog() {
+    if (test_thread_.joinable())
+        test_thread_.join();
+}
+
+void ConnectionProfileDialog::setProfile(const ConnectionProfile& p) {
+    name_->setText(p.name);
+    bootstrap_->setText(p.bootstrap_servers);
+    topic_->setText(p.topic);
+    group_->setText(p.group);
+    protocol_->setCurrentText(p.security_protocol.toLower());
+    mechanism_->setCurrentText(p.sasl_mechanism);
+    sasl_user_->setText(p.sasl_username);
+    kafka_password_->setText(p.kafka_password);
+    pg_host_->setText(p.pg_host);
+    pg_port_->setValue(p.pg_port);
+    pg_database_->setText(p.pg_database);
+    pg_user_->setText(p.pg_user);
+    pg_password_->setText(p.pg_password);
+    pg_sslmode_->setCurrentText(p.pg_sslmode);
+    const QString stored = p.secret_storage == SecretStorage::AskEachTime
+                               ? tr("asked for when connecting; type to test")
+                               : tr("kept in the keychain; type to replace");
+    kafka_password_->setPlaceholderText(p.kafka_has_password ? stored : QString());
+    pg_password_->setPlaceholderText(p.pg_has_password ? stored : QString());
+    update_security_fields();
+}
+
+ConnectionProfile ConnectionProfileDialog::profile() const {
+    ConnectionProfile p;
+    p.name = name_->text().trimmed();
+    p.bootstrap_servers = bootstrap_->text().trimmed();
+    p.topic = topic_->text().trimmed();
+    p.group = group_->text().trimmed();
+    p.security_protocol = protocol_->currentText();
+    p.sasl_mechanism = mechanism_->currentText();
+    p.sasl_username = sasl_user_->text().trimmed();
+    p.kafka_password = p.uses_sasl() ? kafka_password_->text() : QString();
+    p.pg_host = pg_host_->text().trimmed();
+    p.pg_port = pg_port_->value();
+    p.pg_database = pg_database_->text().trimmed();
+    p.pg_user = pg_user_->text().trimmed();
+    p.pg_password = pg_password_->text();
+    p.pg_sslmode = pg_sslmode_->currentText();
+    return p;
+}
+
+void ConnectionProfileDialog::update_security_fields() {
+    const bool sasl = protocol_->currentText().startsWith(QStringLiteral("sasl"));
+    mechanism_->setEnabled(sasl);
+    sasl_user_->setEnabled(sasl);
+    kafka_password_->setEnabled(sasl);
+}
+
+void ConnectionProfileDialog::show_result(QLabel* label, const ConnectionCheck& check) {
+    label->setText((check.ok ? QStringLiteral("✓ ") : QStringLiteral("✗ ")) + check.message);
+    set_tone(label, check.ok ? theme::Tone::Good : theme::Tone::Bad);
+}
+
+void ConnectionProfileDialog::testConnection() {
+    if (testing_)
+        return;
+    if (test_thread_.joinable())
+        test_thread_.join();
+    testing_ = true;
+    test_button_->setEnabled(false);
+    for (QLabel* label : {kafka_result_, postgres_result_}) {
+        label->setText(tr("testing…"));
+        set_tone(label, theme::Tone::Neutral);
+    }
+    // Blocking calls with timeouts, on a thread of their own; the answer comes back queued. The
+    // destructor joins, so `this` outlives the thread.
+    test_thread_ = std::thread([this, profile = profile()] {
+        const ConnectionCheck kafka = check_kafka(profile);
+        QMetaObject::invokeMethod(
+            this, [this, kafka] { show_result(kafka_result_, kafka); }, Qt::QueuedConnection);
+        const ConnectionCheck postgres = check_postgres(profile);
+        QMetaObject::invokeMethod(
+            this,
+            [this, kafka, postgres] {
+                show_result(postgres_result_, postgres);
+                testing_ = false;
+                test_button_->setEnabled(true);
+                emit tested(kafka, postgres);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void ConnectionProfileDialog::save() {
+    ConnectionProfile p = profile();
+    QString problem = p.problem();
+    if (problem.isEmpty() && !editing_existing_ && store_.load(p.name))
+        problem = tr("A profile named \"%1\" exists already.").arg(p.name);
+    if (!problem.isEmpty()) {
+        problem_->setText(problem);
+        problem_->show();
+        return;
+    }
+    problem_->hide();
+    save_button_->setEnabled(false);
+    QPointer<ConnectionProfileDialog> guard(this);
+    save_profile(store_, secrets_, p, [guard](const ConnectionProfile& saved, const QString& note) {
+        if (!guard)
+            return;
+        guard->save_button_->setEnabled(true);
+        emit guard->saved(saved, note);
+        guard->accept();
+    });
+}
+
+}  // namespace spillway
