@@ -228,10 +228,14 @@ bool BatchWriter::write(const Batch& batch, BatchResult& result,
             if (metrics_)
                 metrics_->database_available.store(true, std::memory_order_relaxed);
             last_error_.clear();
+            if (metrics_ && attempt > 0)
+                metrics_->database_error.set({});
             return true;
         } catch (const std::exception& error) {
             rollback_quietly();
             last_error_ = error.what();
+            if (metrics_)
+                metrics_->database_error.set(last_error_);
             const auto* pg_error = dynamic_cast<const PgError*>(&error);
             const bool lost =
                 !pg_error || pg_error->connection_lost() || !connection_ || !connection_->ok();

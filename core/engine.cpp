@@ -255,7 +255,7 @@ Snapshot Engine::build_snapshot() {
     }
 
     if (writers_)
-        s.last_database_error = writers_->last_error();
+        s.last_database_error = metrics_->database_error.get();
     if (source_) {
         s.last_kafka_error = source_->last_error();
         s.partitions = source_->partition_lag();

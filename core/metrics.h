@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,24 @@
 namespace spillway {
 
 constexpr size_t kRejectReasonCount = 8;  // RejectReason values, None included
+
+// A short text shared between a worker and the snapshot: set when a problem starts, cleared
+// when it ends. The lock is held only to copy the string.
+class ErrorSlot {
+public:
+    void set(std::string text) {
+        std::lock_guard lock(mutex_);
+        text_ = std::move(text);
+    }
+    std::string get() const {
+        std::lock_guard lock(mutex_);
+        return text_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::string text_;
+};
 
 struct Metrics {
     std::atomic<int64_t> consumed{0};  // messages taken from Kafka
@@ -41,6 +60,7 @@ struct Metrics {
     std::atomic<int> writers_running{0};
     std::atomic<bool> source_paused{false};
     std::atomic<bool> database_available{true};
+    ErrorSlot database_error;              // the latest failed write while it is being retried
     LatencyHistogram batch_write_latency;  // per batch: from writer pick-up to commit
     LatencyHistogram end_to_end_latency;   // per event: from queue entry to commit
 };
