@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/engine.h"
+#include "core/json_text.h"
 #include "core/load_generator.h"
 #include "support/pipeline_fixture.h"
 
@@ -142,37 +143,11 @@ std::string sql_literal(std::string_view text) {
     return quoted + "'";
 }
 
-// `text` as a JSON string literal: quotes, backslashes and control characters escaped.
+// `text` as a JSON string literal, escaped by the engine's own writer.
 std::string json_string(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char escaped[8];
-                    std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-                    out += escaped;
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out + "\"";
+    std::string out;
+    append_json_string(out, text);
+    return out;
 }
 
 // A string that exercises every byte COPY text format and SQL treat specially: quotes,
