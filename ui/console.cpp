@@ -2,8 +2,11 @@
 
 #include <QApplication>
 #include <QMessageBox>
-#include <QPointer>
+#include <utility>
 
+#include "ui/connection_profile.h"
+#include "ui/connection_profile_manager.h"
+#include "ui/dead_letter_page.h"
 #include "ui/drain_dialog.h"
 #include "ui/engine_session.h"
 #include "ui/log.h"
@@ -50,69 +53,126 @@ void show_start_error(QWidget* parent, const QString& message) {
 
 }  // namespace
 
-int run_console(RunPlan plan) {
+Console::Console(RunPlan plan, QObject* parent)
+    : QObject(parent), plan_(std::move(plan)), session_(std::make_unique<EngineSession>()) {
     // Before any page is built, so the log pane sees start-up's lines.
     LogCapture::instance();
-    EngineSession session;
-    MainWindow window(
-        ConsoleServices{[&session] { return session.snapshot(); }, &session, &session});
-    window.restoreLayout();
-    QPointer<DrainDialog> drain_dialog;
+    EngineSession* session = session_.get();
+    window_ = std::make_unique<MainWindow>(
+        ConsoleServices{[session] { return session->snapshot(); }, session, session});
+    window_->restoreLayout();
+    MainWindow* window = window_.get();
 
-    const auto start = [&session, &window](const RunPlan& run) {
-        window.setConnectionDescription(describe_connection(run));
-        window.setDrainOnClose(true);
-        session.start(run);
-    };
-
-    QObject::connect(&session, &EngineSession::progress, &window,
-                     [&window](const QString& step) { window.showStarting(step); });
-    QObject::connect(&session, &EngineSession::started, &window,
-                     [&window] { window.showConsole(); });
-    QObject::connect(&session, &EngineSession::failed, &window, [&window](const QString& message) {
-        window.showNoConnection(message);
-        show_start_error(&window, message);
+    connect(session, &EngineSession::progress, window,
+            [window](const QString& step) { window->showStarting(step); });
+    connect(session, &EngineSession::started, this, [this, window, session] {
+        window->showConsole();
+        // The workbench opens its own connections to the engine's dead-letter table.
+        if (const std::optional<EngineOptions> options = session->engine_options())
+            window->deadLetterPage()->setStore(options->sink, options->source.decoder);
+        emit sessionStarted();
     });
-    QObject::connect(&session, &EngineSession::stopped, &window, [&window, &drain_dialog] {
-        window.setDrainOnClose(false);
-        if (drain_dialog) {
-            drain_dialog->finish();
-            window.close();
+    connect(session, &EngineSession::failed, window, [window](const QString& message) {
+        window->showNoConnection(message);
+        show_start_error(window, message);
+    });
+    connect(session, &EngineSession::stopped, this, [this, window] {
+        window->deadLetterPage()->clearStore();
+        window->setDrainOnClose(false);
+        if (drain_dialog_) {
+            drain_dialog_->finish();
+            window->close();
+        } else if (next_plan_) {
+            start(*std::exchange(next_plan_, std::nullopt));
         }
     });
-    QObject::connect(&window, &MainWindow::demoRequested, &session, [&window, &plan, start] {
-        window.showStarting(MainWindow::tr("Starting the embedded demo…"));
-        start(demo_plan(plan));
-    });
+    connect(window, &MainWindow::demoRequested, this, &Console::startDemo);
+    connect(window, &MainWindow::profilesRequested, this, [this] { openProfiles(); });
     // Closing drains: intake stops, the queue is written, offsets are committed. The host thread
     // does it; the dialog counts down and the window closes when the session reports stopped().
-    QObject::connect(
-        &window, &MainWindow::closeRequested, &window, [&window, &session, &drain_dialog] {
-            if (drain_dialog)
-                return;
-            drain_dialog = new DrainDialog([&session] { return session.snapshot(); }, &window);
-            drain_dialog->setAttribute(Qt::WA_DeleteOnClose);
-            qCInfo(lcConsole) << "closing: draining the engine";
-            session.requestStop();
-            drain_dialog->open();
-        });
+    connect(window, &MainWindow::closeRequested, this, [this, window, session] {
+        if (drain_dialog_)
+            return;
+        drain_dialog_ = new DrainDialog([session] { return session->snapshot(); }, window);
+        drain_dialog_->setAttribute(Qt::WA_DeleteOnClose);
+        qCInfo(lcConsole) << "closing: draining the engine";
+        session->requestStop();
+        drain_dialog_->open();
+    });
+}
 
-    if (plan.demo) {
-        window.showStarting(MainWindow::tr("Starting the embedded demo…"));
-        start(demo_plan(plan));
-    } else if (!plan.engine.source.bootstrap_servers.empty()) {
-        window.showStarting(MainWindow::tr("Connecting to %1…")
-                                .arg(QString::fromStdString(plan.engine.source.bootstrap_servers)));
-        start(plan);
+Console::~Console() {
+    // Already drained after a window close; otherwise (a signal, a test) this drains now.
+    session_->stop();
+}
+
+void Console::begin() {
+    window_->show();
+    const QString last_profile = ConnectionProfileStore().lastUsed();
+    if (plan_.demo) {
+        window_->showStarting(MainWindow::tr("Starting the embedded demo…"));
+        start(demo_plan(plan_));
+    } else if (!plan_.engine.source.bootstrap_servers.empty()) {
+        window_->showStarting(
+            MainWindow::tr("Connecting to %1…")
+                .arg(QString::fromStdString(plan_.engine.source.bootstrap_servers)));
+        start(plan_);
+    } else if (!last_profile.isEmpty() && ConnectionProfileStore().load(last_profile)) {
+        // The last profile comes back: its passwords from the keychain, or asked for now.
+        window_->showNoConnection();
+        make_profile_manager()->activate(last_profile);
     } else {
-        window.showNoConnection();
+        window_->showNoConnection();
     }
+}
 
-    window.show();
-    const int exit_code = QApplication::exec();
-    // Already drained after a window close; after a signal (SIGINT) this drains now.
-    session.stop();
-    return exit_code;
+void Console::startDemo() {
+    // The demo is not a saved connection: the next start offers it again instead of connecting
+    // to the profile used before.
+    ConnectionProfileStore().setLastUsed({});
+    switch_to(demo_plan(plan_), MainWindow::tr("Starting the embedded demo…"));
+}
+
+void Console::connectProfile(const ConnectionProfile& profile) {
+    switch_to(plan_for_profile(profile, plan_),
+              MainWindow::tr("Connecting with profile “%1” to %2…")
+                  .arg(profile.name, profile.kafka_address()));
+}
+
+ConnectionProfileManager* Console::openProfiles() {
+    ConnectionProfileManager* manager = make_profile_manager();
+    manager->open();
+    return manager;
+}
+
+ConnectionProfileManager* Console::make_profile_manager() {
+    auto* manager = new ConnectionProfileManager(nullptr, nullptr, window_.get());
+    manager->setAttribute(Qt::WA_DeleteOnClose);
+    connect(manager, &ConnectionProfileManager::profileActivated, this, &Console::connectProfile);
+    return manager;
+}
+
+void Console::start(const RunPlan& run) {
+    window_->setConnectionDescription(describe_connection(run));
+    window_->setDrainOnClose(true);
+    session_->start(run);
+}
+
+void Console::switch_to(const RunPlan& run, const QString& step) {
+    window_->showStarting(step);
+    if (session_->active()) {
+        qCInfo(lcConsole) << "switching connection: draining the running session first";
+        next_plan_ = run;
+        session_->requestStop();
+    } else {
+        start(run);
+    }
+}
+
+int run_console(RunPlan plan) {
+    Console console(std::move(plan));
+    console.begin();
+    return QApplication::exec();
 }
 
 }  // namespace spillway
