@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QMessageBox>
+#include <algorithm>
 #include <utility>
 
 #include "ui/connection_profile.h"
@@ -21,10 +22,20 @@ namespace {
 // makes the charts about the generator rather than the engine; a steady rate is the better show.
 constexpr double kConsoleDemoRatePerSecond = 20000;
 
+// The mock cluster keeps ~5 MiB per partition; this many seconds of the demo's load must fit, so
+// that stopping PostgreSQL for a while shows backpressure and recovery rather than data aged out.
+constexpr double kConsoleDemoRetentionSeconds = 15;
+
 RunPlan demo_plan(RunPlan plan) {
     plan.demo = true;
-    if (plan.load.events == 0 && plan.load.rate_per_sec == 0)
+    if (plan.load.events == 0 && plan.load.rate_per_sec == 0) {
         plan.load.rate_per_sec = kConsoleDemoRatePerSecond;
+        plan.environment.kafka.partitions = std::max(
+            plan.environment.kafka.partitions,
+            DemoEnvironment::partitions_for(
+                int64_t(kConsoleDemoRatePerSecond * kConsoleDemoRetentionSeconds),
+                plan.load.payload_bytes));
+    }
     return plan;
 }
 
