@@ -30,11 +30,11 @@ RunPlan demo_plan(RunPlan plan) {
     plan.demo = true;
     if (plan.load.events == 0 && plan.load.rate_per_sec == 0) {
         plan.load.rate_per_sec = kConsoleDemoRatePerSecond;
-        plan.environment.kafka.partitions = std::max(
-            plan.environment.kafka.partitions,
-            DemoEnvironment::partitions_for(
-                int64_t(kConsoleDemoRatePerSecond * kConsoleDemoRetentionSeconds),
-                plan.load.payload_bytes));
+        plan.environment.kafka.partitions =
+            std::max(plan.environment.kafka.partitions,
+                     DemoEnvironment::partitions_for(
+                         int64_t(kConsoleDemoRatePerSecond * kConsoleDemoRetentionSeconds),
+                         plan.load.payload_bytes));
     }
     return plan;
 }

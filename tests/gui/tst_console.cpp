@@ -122,8 +122,7 @@ private slots:
         LoadGenerator generator(other.load_options(500));
         generator.start();
         generator.wait();
-        QTRY_COMPARE_WITH_TIMEOUT(other.scalar("SELECT count(*) FROM events"), int64_t(500),
-                                  30000);
+        QTRY_COMPARE_WITH_TIMEOUT(other.scalar("SELECT count(*) FROM events"), int64_t(500), 30000);
         // And the workbench followed: it now reads the profile's (empty) dead-letter table.
         workbench->refresh();
         QTRY_COMPARE_WITH_TIMEOUT(workbench->model()->rowCount(), 0, 10000);
