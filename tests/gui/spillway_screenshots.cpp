@@ -9,12 +9,18 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QtTest/QtTest>
 #include <iostream>
 
 #include <qcustomplot.h>
 #include "ui/chart_timeline.h"
+#include "ui/connection_profile.h"
+#include "ui/connection_profile_manager.h"
+#include "ui/console.h"
 #include "ui/dashboard_page.h"
+#include "ui/dead_letter_model.h"
+#include "ui/dead_letter_page.h"
 #include "ui/demo_page.h"
 #include "ui/drain_dialog.h"
 #include "ui/engine_session.h"
@@ -79,28 +85,24 @@ int main(int argc, char** argv) {
     QLoggingCategory::setFilterRules(QStringLiteral("spillway.console.info=true"));
     LogCapture::instance();
 
+    // No demo in the plan: the console opens on its empty state, and the demo starts from there
+    // with these settings, as with the welcome page's button.
     RunPlan plan;
-    plan.demo = true;
     plan.environment.kafka.brokers = 3;
     plan.environment.kafka.partitions = 6;
     plan.load.rate_per_sec = 8000;
     plan.load.duplicate_share = 0.02;
     plan.load.malformed_share = 0.01;
 
-    EngineSession session;
-    MainWindow window(
-        ConsoleServices{[&session] { return session.snapshot(); }, &session, &session});
-    window.setConnectionDescription(QStringLiteral("Embedded demo"));
+    Console console(plan);
+    MainWindow& window = console.window();
+    EngineSession& session = console.session();
     window.resize(1440, 900);
-    window.show();
-    QObject::connect(&session, &EngineSession::progress, &window,
-                     [&window](const QString& step) { window.showStarting(step); });
-    QObject::connect(&session, &EngineSession::started, &window,
-                     [&window] { window.showConsole(); });
+    console.begin();
+    save(&window, QStringLiteral("00-welcome"));
     QSignalSpy started(&session, &EngineSession::started);
     QSignalSpy failed(&session, &EngineSession::failed);
-    window.showStarting(QStringLiteral("Starting the embedded demo…"));
-    session.start(plan);
+    console.startDemo();
     save(&window, QStringLiteral("00-starting"));
     if (!started.wait(120000)) {
         std::cerr << "the demo did not start: "
@@ -161,6 +163,29 @@ int main(int argc, char** argv) {
     save(&window, QStringLiteral("07-help"));
     window.helpOverlay()->hide();
 
+    // The workbench on the demo's dead letters, the first one selected.
+    DeadLetterPage* workbench = window.deadLetterPage();
+    window.showPage(workbench);
+    for (int waited = 0; workbench->model()->rowCount() == 0 && waited < 50; ++waited) {
+        workbench->refresh();
+        QTest::qWait(200);
+    }
+    workbench->table()->selectRow(0);
+    QTest::qWait(500);
+    save(&window, QStringLiteral("12-dead-letters"));
+    window.showDashboard();
+    ConnectionProfile staging;
+    staging.name = QStringLiteral("staging");
+    staging.bootstrap_servers = QStringLiteral("127.0.0.1:9092");
+    staging.topic = QStringLiteral("orders");
+    staging.pg_host = QStringLiteral("127.0.0.1");
+    staging.pg_user = QStringLiteral("ingest");
+    staging.pg_database = QStringLiteral("ingest");
+    ConnectionProfileStore().save(staging);
+    ConnectionProfileManager* profiles = console.openProfiles();
+    save(profiles, QStringLiteral("13-profiles"));
+    profiles->close();
+
     const QPalette original = QApplication::palette();
     QApplication::setPalette(dark_palette());
     save(&window, QStringLiteral("08-dashboard-dark"));
@@ -168,6 +193,8 @@ int main(int argc, char** argv) {
     save(&window, QStringLiteral("09-tuning-dark"));
     window.showPage(demo);
     save(&window, QStringLiteral("10-demo-dark"));
+    window.showPage(workbench);
+    save(&window, QStringLiteral("14-dead-letters-dark"));
     QApplication::setPalette(original);
     window.showDashboard();
 
