@@ -25,6 +25,17 @@ class TstPipeline : public QObject {
 private:
     std::unique_ptr<PipelineFixture> fixture_;
 
+    // The mixed load every exactly-once check here expects: 2 % duplicates, 1 % malformed, ids
+    // "g1-…".
+    LoadGeneratorOptions mixed_load(int64_t events, double rate, uint64_t seed) const {
+        LoadGeneratorOptions load = fixture_->load_options(events, rate);
+        load.duplicate_share = 0.02;
+        load.malformed_share = 0.01;
+        load.id_prefix = "g1";
+        load.seed = seed;
+        return load;
+    }
+
     void verify_exactly_once(const std::string& group, const std::string& table,
                              const std::string& dead_table, const LoadGeneratorStats& produced,
                              const Snapshot& final_snapshot, bool rebalanced = false) {
@@ -88,12 +99,7 @@ private slots:
         Engine engine(options);
         engine.start();
 
-        LoadGeneratorOptions load = fixture_->load_options(kEvents, kRate);
-        load.duplicate_share = 0.02;
-        load.malformed_share = 0.01;
-        load.id_prefix = "g1";
-        load.seed = 7;
-        LoadGenerator generator(load);
+        LoadGenerator generator(mixed_load(kEvents, kRate, 7));
         generator.start();
 
         // Change batch size and writer count twice while events flow.
@@ -140,12 +146,7 @@ private slots:
         // and the mock cluster delays a join to an empty group by 3 s, longer than its ~5 MiB
         // per partition holds at full speed.
         constexpr int64_t kFetchEvents = 60'000;
-        LoadGeneratorOptions load = fixture_->load_options(kFetchEvents, 5'000);
-        load.duplicate_share = 0.02;
-        load.malformed_share = 0.01;
-        load.id_prefix = "g1";
-        load.seed = 11;
-        LoadGenerator generator(load);
+        LoadGenerator generator(mixed_load(kFetchEvents, 5'000, 11));
         generator.start();
 
         QTRY_VERIFY_WITH_TIMEOUT(engine.snapshot()->written > kFetchEvents / 5, 60000);
