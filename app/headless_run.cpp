@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/run_plan.h"
+#include "app/storage_summary.h"
 #include "core/demo_environment.h"
 #include "core/engine.h"
 #include "core/load_generator.h"
@@ -200,6 +201,8 @@ int run_demo(const AppOptions& options, std::ostream& out, std::ostream& err) {
         << thousands(produced.valid_distinct) << (rows_ok ? "  OK" : "  MISMATCH") << "\n";
     out << "  dead-letter table   " << thousands(dead_rows) << " rows; malformed produced "
         << thousands(produced.malformed) << (dead_ok ? "  OK" : "  MISMATCH") << "\n";
+    plan.tiering.conninfo = environment.conninfo();
+    print_storage_summary(out, plan, final_snapshot);
     return rows_ok && dead_ok && final_snapshot.lost_to_retention == 0 ? 0 : 1;
 }
 

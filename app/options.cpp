@@ -86,6 +86,18 @@ ParseOutcome parse_options(const QStringList& arguments) {
          "(park events in the dead-letter table, replay them when there is room).",
          "POLICY", "backpressure"},
         {"drain-timeout-ms", "How long a graceful stop waits for in-flight writes.", "MS", "30000"},
+        {"archive-dir",
+         "Cold tier: directory for archived partitions (one zstd file and manifest each). "
+         "Without it there is no cold tier (the demo uses a private directory).",
+         "DIR"},
+        {"archive-after-days", "Partitions older than this many days move to the cold tier.",
+         "DAYS", "90"},
+        {"tiering-interval-s", "How often the tiering job looks for partitions to archive.", "S",
+         "3600"},
+        {"price-hot", "Hot tier price, USD per GiB-month (default: AWS EBS gp3).", "USD", "0.08"},
+        {"price-cold",
+         "Cold tier price, USD per GiB-month (default: S3 Glacier Flexible Retrieval).", "USD",
+         "0.0036"},
     });
 
     ParseOutcome outcome;
@@ -154,6 +166,13 @@ ParseOutcome parse_options(const QStringList& arguments) {
                           "\" is not one of backpressure, dead-letter"};
         o.knobs.overflow_policy = *policy;
         o.drain_timeout_ms = static_cast<int>(to_integer(parser, "drain-timeout-ms", 0, 3'600'000));
+        if (parser.isSet("archive-dir"))
+            o.archive_dir = to_text(parser, "archive-dir");
+        o.archive_after_days = static_cast<int>(to_integer(parser, "archive-after-days", 0, 36500));
+        o.tiering_interval_s =
+            static_cast<int>(to_integer(parser, "tiering-interval-s", 1, 7 * 86400));
+        o.price_hot = to_number(parser, "price-hot", 0, 1000);
+        o.price_cold = to_number(parser, "price-cold", 0, 1000);
         if (const auto reason = validate(o.knobs); !reason.empty())
             throw Failure{reason};
         if (!o.demo && (o.bootstrap_servers.empty() != o.pg.empty()))
