@@ -9,6 +9,7 @@
 #include "ui/log.h"
 #include "ui/log_capture.h"
 #include "ui/main_window.h"
+#include "ui/storage_page.h"
 
 namespace spillway {
 
@@ -56,6 +57,8 @@ int run_console(RunPlan plan) {
     EngineSession session;
     MainWindow window(
         ConsoleServices{[&session] { return session.snapshot(); }, &session, &session});
+    window.addPage(new StoragePage(window.feed(), &session), MainWindow::tr("Storage"),
+                   MainWindow::tr("Bytes per tier, what they cost, partitions and tiering policy"));
     window.restoreLayout();
     QPointer<DrainDialog> drain_dialog;
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "ui/chart_markers.h"
+#include "ui/plot_style.h"
 #include "ui/theme.h"
 
 namespace spillway {
@@ -48,10 +49,6 @@ double value_floor(ValueFormat format) {
 
 TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& plot_name, QWidget* parent)
     : Card(parent), title_(new QLabel(title, this)), plot_(new QCustomPlot(this)) {
-    QFont title_font = title_->font();
-    title_font.setWeight(QFont::DemiBold);
-    title_->setFont(title_font);
-
     plot_->setObjectName(plot_name);
     // Explicit, so the legend's natural width does not become the chart's minimum width: the
     // legend wraps instead (see fit_to_width).
@@ -472,23 +469,9 @@ void TimeSeriesChart::changeEvent(QEvent* event) {
 
 void TimeSeriesChart::apply_colors() {
     const QPalette& current = palette();
-    QPalette title_palette = title_->palette();
-    title_palette.setColor(QPalette::WindowText, theme::text(current));
-    title_->setPalette(title_palette);
-
-    const QColor axis_color = theme::card_border(current);
+    style_chart_title(title_, current);
+    apply_plot_palette(plot_, current);
     const QColor label_color = theme::muted_text(current);
-    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis, plot_->xAxis2, plot_->yAxis2}) {
-        axis->setBasePen(QPen(axis_color));
-        axis->setTickPen(QPen(axis_color));
-        axis->setSubTickPen(QPen(axis_color));
-        axis->setTickLabelColor(label_color);
-        axis->setLabelColor(label_color);
-        axis->grid()->setPen(QPen(theme::grid_line(current), 1, Qt::SolidLine));
-    }
-    plot_->xAxis->grid()->setVisible(false);
-    plot_->yAxis2->grid()->setVisible(false);
-    plot_->legend->setTextColor(theme::text(current));
     placeholder_->setColor(label_color);
     QColor marker_background = theme::card_background(current);
     marker_background.setAlphaF(0.85f);
