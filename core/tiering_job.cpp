@@ -546,10 +546,14 @@ TierSnapshot TieringJob::look(const TierPolicy& policy) {
     snapshot.taken_at = std::chrono::system_clock::now();
     snapshot.policy = policy;
     std::map<std::string, TierPartition> by_name;
+    // The partitions; or, for an events table that is not partitioned, the table itself as one
+    // hot entry (nothing in it can go cold, but its bytes still cost money).
     const auto hot = connection_->query(
         "SELECT c.relname, pg_total_relation_size(c.oid), c.reltuples::bigint "
         "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-        "WHERE i.inhparent = $1::regclass",
+        "WHERE i.inhparent = $1::regclass "
+        "UNION ALL SELECT c.relname, pg_total_relation_size(c.oid), c.reltuples::bigint "
+        "FROM pg_class c WHERE c.oid = $1::regclass AND c.relkind = 'r'",
         {quote_table_name(options_.events_table)});
     for (const auto& row : hot) {
         TierPartition partition;
