@@ -150,6 +150,11 @@ void EngineSession::set_broker_down(int broker_id, bool down, Done done) {
         std::move(done));
 }
 
+std::string EngineSession::database_conninfo() const {
+    std::lock_guard lock(mutex_);
+    return engine_ ? engine_->options().sink.conninfo : std::string();
+}
+
 std::shared_ptr<const TierSnapshot> EngineSession::tier_snapshot() const {
     std::lock_guard lock(mutex_);
     return tiering_ ? tiering_->snapshot() : nullptr;

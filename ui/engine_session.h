@@ -42,6 +42,8 @@ public:
     void stop();
     bool active() const;
 
+    // The engine's PostgreSQL connection string; empty while no engine runs.
+    std::string database_conninfo() const;
     // The engine's latest snapshot; null while no engine is running. Safe from any thread.
     std::shared_ptr<const Snapshot> snapshot() const;
 

@@ -55,7 +55,7 @@ Card* table_card(const QString& title, const char* name, QTableView* table, QWid
     table->setShowGrid(false);
     table->setAlternatingRowColors(true);
     table->setFrameShape(QFrame::NoFrame);
-    table->setMinimumHeight(160);
+    table->setMinimumHeight(90);
     auto* layout = new QVBoxLayout(card);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(6);
@@ -98,31 +98,27 @@ StoragePage::StoragePage(SnapshotFeed* feed, TierControl* control, QWidget* pare
         tiles->addWidget(tile, 1);
     layout->addLayout(tiles);
 
+    // Charts over time and money in the first row; the split beside the partitions it sums up
+    // and the policy that moves them in the second; the moves below.
     build_charts();
-    auto* charts = new QGridLayout;
-    charts->setSpacing(10);
-    charts->addWidget(tier_bytes_chart_, 0, 0);
-    charts->addWidget(split_chart_, 0, 1);
-    charts->addWidget(savings_chart_, 1, 0);
-    charts->addWidget(cost_chart_, 1, 1);
+    auto* grid = new QGridLayout;
+    grid->setSpacing(10);
+    grid->addWidget(tier_bytes_chart_, 0, 0);
+    grid->addWidget(savings_chart_, 0, 1);
+    grid->addWidget(cost_chart_, 0, 2);
+    grid->addWidget(split_chart_, 1, 0);
+    grid->addWidget(build_partition_card(), 1, 1);
+    grid->addWidget(build_policy_card(), 1, 2);
+    grid->addWidget(build_moves_card(), 2, 0, 1, 3);
     TimeSeriesChart::alignTimeAxes({tier_bytes_chart_, savings_chart_});
-    for (int column = 0; column < 2; ++column)
-        charts->setColumnStretch(column, 1);
-    for (int row = 0; row < 2; ++row) {
-        charts->setRowStretch(row, 1);
-        charts->setRowMinimumHeight(row, 230);
-    }
-    layout->addLayout(charts, 2);
-
-    auto* bottom = new QHBoxLayout;
-    bottom->setSpacing(10);
-    bottom->addWidget(build_partition_card(), 3);
-    auto* side = new QVBoxLayout;
-    side->setSpacing(10);
-    side->addWidget(build_policy_card());
-    side->addWidget(build_moves_card(), 1);
-    bottom->addLayout(side, 2);
-    layout->addLayout(bottom, 2);
+    for (int column = 0; column < 3; ++column)
+        grid->setColumnStretch(column, 1);
+    grid->setRowMinimumHeight(0, 220);
+    grid->setRowMinimumHeight(1, 250);
+    grid->setRowStretch(0, 3);
+    grid->setRowStretch(1, 3);
+    grid->setRowStretch(2, 2);
+    layout->addLayout(grid, 1);
 
     // On a small screen the page scrolls rather than squeezing the charts illegible.
     auto* scroll = new QScrollArea(this);
@@ -201,7 +197,10 @@ QWidget* StoragePage::build_partition_card() {
     partition_table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     partition_table_->setSelectionMode(QAbstractItemView::SingleSelection);
     auto* card = table_card(tr("Partitions"), "card_tier_partitions", partition_table_, this);
+    partition_table_->horizontalHeader()->setStretchLastSection(false);
     partition_table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    partition_table_->horizontalHeader()->setSectionResizeMode(TierPartitionModel::Name,
+                                                               QHeaderView::Stretch);
 
     archive_button_ = new QPushButton(tr("Archive now"), card);
     archive_button_->setObjectName(QStringLiteral("partition_archive"));
@@ -334,18 +333,18 @@ void StoragePage::update_tiles(const TierSnapshot& tiers, const IngestFigures& i
         ++(partition.tier == Tier::Hot ? hot_partitions : cold_partitions);
     const double total = double(tiers.hot_bytes + tiers.cold_bytes);
     hot_->setValue(format_bytes(double(tiers.hot_bytes)));
-    hot_->setDetail(tr("%1 partitions · %2 rows · %3 of bytes")
-                        .arg(hot_partitions)
-                        .arg(format_count(tiers.hot_rows),
-                             format_percent(total > 0 ? tiers.hot_bytes / total : 0)));
+    hot_->setDetail(tr("%1 of bytes · %2 rows")
+                        .arg(format_percent(total > 0 ? tiers.hot_bytes / total : 0),
+                             format_count(tiers.hot_rows)));
     cold_->setValue(format_bytes(double(tiers.cold_bytes)));
-    cold_->setDetail(tr("%1 archive files · %2 rows · took %3 hot")
-                         .arg(cold_partitions)
-                         .arg(format_count(tiers.cold_rows),
-                              format_bytes(double(tiers.cold_hot_bytes))));
+    cold_->setDetail((cold_partitions == 1 ? tr("1 file") : tr("%1 files").arg(cold_partitions)) +
+                     tr(" · %1 rows").arg(format_count(tiers.cold_rows)));
+    cold_->setToolTip(tr("The archived partitions took %1 in PostgreSQL")
+                          .arg(format_bytes(double(tiers.cold_hot_bytes))));
+    hot_->setToolTip(tr("%1 partitions in PostgreSQL").arg(hot_partitions));
     const TierPrices prices = policy_form_->prices();
     cost_now_->setValue(format_money(cost_.actual.now.monthly_cost));
-    cost_now_->setDetail(tr("hot %1 · cold %2 per GiB-month")
+    cost_now_->setDetail(tr("%1 / %2 per GiB")
                              .arg(format_money(prices.hot_per_gib_month),
                                   format_money(prices.cold_per_gib_month)));
     if (!cost_.actual.projected.empty()) {
@@ -355,14 +354,15 @@ void StoragePage::update_tiles(const TierSnapshot& tiers, const IngestFigures& i
         for (const CostScenario& scenario : cost_.what_if)
             what_if << tr("%1 %2").arg(QString::fromStdString(scenario.name),
                                        format_money(scenario.projected[0].monthly_cost));
-        cost_30_->setDetail(what_if.join(QStringLiteral(" · ")));
+        cost_30_->setDetail(tr("at the current rate"));
+        cost_30_->setToolTip(what_if.join(QStringLiteral("\n")));
     }
     compression_->setValue(format_percent(saved_share(ingest.compression_factor)));
     compression_->setDetail(ingest.compression_factor > 1
-                                ? tr("%1× smaller payloads").arg(ingest.compression_factor, 0, 'f', 2)
-                                : tr("payloads stored as they came"));
+                                ? tr("payloads %1× smaller").arg(ingest.compression_factor, 0, 'f', 2)
+                                : tr("payloads stored as sent"));
     dedup_->setValue(format_percent(saved_share(ingest.dedup_factor)));
-    dedup_->setDetail(tr("of events received were duplicates"));
+    dedup_->setDetail(tr("duplicates not stored"));
 }
 
 void StoragePage::update_charts(const TierSnapshot& tiers, const IngestFigures& ingest) {

@@ -105,18 +105,20 @@ private slots:
         page.showFigures(example_tiers(), example_ingest());
 
         QCOMPARE(tile(page, "tile_hot")->value(), QStringLiteral("10 GiB"));
-        QVERIFY(tile(page, "tile_hot")->detail().startsWith(QStringLiteral("2 partitions")));
+        QCOMPARE(tile(page, "tile_hot")->detail(), QStringLiteral("90.9% of bytes · 10,485,760 rows"));
+        QCOMPARE(tile(page, "tile_hot")->toolTip(), QStringLiteral("2 partitions in PostgreSQL"));
         QCOMPARE(tile(page, "tile_cold")->value(), QStringLiteral("1 GiB"));
-        QVERIFY(tile(page, "tile_cold")->detail().contains(QStringLiteral("took 4 GiB hot")));
+        QCOMPARE(tile(page, "tile_cold")->detail(), QStringLiteral("1 file · 3,000,000 rows"));
+        QVERIFY(tile(page, "tile_cold")->toolTip().contains(QStringLiteral("took 4 GiB in PostgreSQL")));
         // now: 10 GiB x $0.08 + 1 GiB x $0.0036 = $0.8036
         QCOMPARE(tile(page, "tile_cost_now")->value(), QStringLiteral("$0.804"));
         // in 30 days: hot 10 + 30 x 1 = 40 GiB -> $3.20 + $0.0036 = $3.2036
         QCOMPARE(tile(page, "tile_cost_30")->value(), QStringLiteral("$3.20"));
         // without compression: hot 20 + 30 x 2 = 80 GiB -> $6.40 + $0.0036
-        QVERIFY2(tile(page, "tile_cost_30")->detail().contains(QStringLiteral("no compression $6.40")),
-                 qPrintable(tile(page, "tile_cost_30")->detail()));
+        QVERIFY2(tile(page, "tile_cost_30")->toolTip().contains(QStringLiteral("no compression $6.40")),
+                 qPrintable(tile(page, "tile_cost_30")->toolTip()));
         // without tiering: hot 10 + 1 / 0.25 + 30 = 44 GiB -> $3.52
-        QVERIFY(tile(page, "tile_cost_30")->detail().contains(QStringLiteral("no tiering $3.52")));
+        QVERIFY(tile(page, "tile_cost_30")->toolTip().contains(QStringLiteral("no tiering $3.52")));
         QCOMPARE(tile(page, "tile_compression")->value(), QStringLiteral("50.0%"));
         QCOMPARE(tile(page, "tile_dedup")->value(), QStringLiteral("20.0%"));
 
