@@ -31,22 +31,7 @@ BarChartCard::BarChartCard(const QString& title, const QString& plot_name, QWidg
     group_->setSpacingType(QCPBarsGroup::stAbsolute);
     group_->setSpacing(2);
 
-    // The legend in its own row above the bars, as on the dashboard's charts.
-    plot_->legend->setVisible(true);
-    plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
-    plot_->legend->setBrush(Qt::NoBrush);
-    plot_->legend->setBorderPen(Qt::NoPen);
-    plot_->legend->setIconSize(14, 10);
-    plot_->legend->setColumnSpacing(12);
-    plot_->legend->setMargins(QMargins(0, 0, 0, 0));
-    plot_->plotLayout()->insertRow(0);
-    auto* legend_row = new QCPLayoutGrid;
-    plot_->plotLayout()->addElement(0, 0, legend_row);
-    legend_row->setMargins(QMargins(0, 0, 0, 6));
-    legend_row->addElement(0, 0, plot_->legend);
-    legend_row->addElement(0, 1, new QCPLayoutElement(plot_));
-    plot_->plotLayout()->setRowStretchFactor(0, 0.001);
-    plot_->plotLayout()->setRowSpacing(0);
+    place_legend_above(plot_, 14, 12);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

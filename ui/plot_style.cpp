@@ -23,6 +23,25 @@ void apply_plot_palette(QCustomPlot* plot, const QPalette& current) {
     plot->legend->setTextColor(theme::text(current));
 }
 
+void place_legend_above(QCustomPlot* plot, int icon_width, int column_spacing) {
+    plot->legend->setVisible(true);
+    plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot->legend->setBrush(Qt::NoBrush);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setIconSize(icon_width, 10);
+    plot->legend->setColumnSpacing(column_spacing);
+    plot->legend->setMargins(QMargins(0, 0, 0, 0));
+    plot->plotLayout()->insertRow(0);
+    auto* legend_row = new QCPLayoutGrid;
+    plot->plotLayout()->addElement(0, 0, legend_row);
+    legend_row->setMargins(QMargins(0, 0, 0, 6));
+    legend_row->addElement(0, 0, plot->legend);
+    // A spacer takes the rest of the row, so the entries do not spread across the chart.
+    legend_row->addElement(0, 1, new QCPLayoutElement(plot));
+    plot->plotLayout()->setRowStretchFactor(0, 0.001);
+    plot->plotLayout()->setRowSpacing(0);
+}
+
 void style_chart_title(QLabel* title, const QPalette& current) {
     QFont font = title->font();
     font.setWeight(QFont::DemiBold);

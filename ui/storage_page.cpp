@@ -111,8 +111,10 @@ StoragePage::StoragePage(SnapshotFeed* feed, TierControl* control, QWidget* pare
     grid->addWidget(build_policy_card(), 1, 2);
     grid->addWidget(build_moves_card(), 2, 0, 1, 3);
     TimeSeriesChart::alignTimeAxes({tier_bytes_chart_, savings_chart_});
-    for (int column = 0; column < 3; ++column)
-        grid->setColumnStretch(column, 1);
+    // The middle column holds the partitions table, which needs the width most.
+    grid->setColumnStretch(0, 10);
+    grid->setColumnStretch(1, 13);
+    grid->setColumnStretch(2, 10);
     grid->setRowMinimumHeight(0, 220);
     grid->setRowMinimumHeight(1, 250);
     grid->setRowStretch(0, 3);
@@ -161,6 +163,9 @@ void StoragePage::build_charts() {
     // Stacked: the cold area is drawn from zero to hot + cold, the hot area over it.
     tier_bytes_chart_->addSeries(tr("Cold (on top of hot)"), cold_color, Kind::Area);
     tier_bytes_chart_->addSeries(tr("Hot"), hot_color, Kind::Area);
+    // The cold area fills only the band between the total and the hot line, so the two stack
+    // instead of overlapping.
+    tier_bytes_chart_->series(0)->setChannelFillGraph(tier_bytes_chart_->series(1));
 
     savings_chart_ = new TimeSeriesChart(tr("Savings · share of bytes not stored"),
                                          QStringLiteral("chart_savings"), this);
@@ -245,7 +250,9 @@ QWidget* StoragePage::build_moves_card() {
     table->setSelectionMode(QAbstractItemView::NoSelection);
     table->setFocusPolicy(Qt::NoFocus);
     auto* card = table_card(tr("Latest moves"), "card_tier_moves", table, this);
+    table->horizontalHeader()->setStretchLastSection(false);
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setSectionResizeMode(TierMoveModel::Partition, QHeaderView::Stretch);
     return card;
 }
 
@@ -260,6 +267,7 @@ QWidget* StoragePage::build_policy_card() {
     layout->setSpacing(6);
     layout->addWidget(heading);
     layout->addWidget(policy_form_);
+    layout->addStretch(1);
     connect(policy_form_, &TierPolicyForm::policyApplied, this, [this](const TierPolicy& policy) {
         if (control_)
             control_->set_tier_policy(policy);

@@ -11,7 +11,7 @@ namespace {
 QString day_text(const TierPartition& partition) {
     // "2026-01-31T00:00:00Z" -> "2026-01-31"; the default partition holds whatever falls outside.
     return partition.range_from.empty()
-               ? TierPartitionModel::tr("outside the daily range")
+               ? TierPartitionModel::tr("other days")
                : QString::fromStdString(partition.range_from.substr(0, 10));
 }
 
@@ -63,7 +63,9 @@ QVariant TierPartitionModel::data(const QModelIndex& index, int role) const {
             return tr("Archived in %1 (took %2 in PostgreSQL)")
                 .arg(QString::fromStdString(row.archive_file), format_bytes(double(row.hot_bytes)));
         return row.rows_estimated ? tr("In PostgreSQL; the row count is the planner's estimate")
-                                  : tr("In PostgreSQL");
+               : row.range_from.empty()
+                   ? tr("In PostgreSQL; events outside the daily partitions (never archived)")
+                   : tr("In PostgreSQL");
     }
     if (role == ValueRole) {
         switch (column) {
@@ -88,7 +90,7 @@ QVariant TierPartitionModel::data(const QModelIndex& index, int role) const {
         case Name:
             return QString::fromStdString(row.name);
         case TierColumn:
-            return row.tier == Tier::Hot ? tr("hot · PostgreSQL") : tr("cold · archive");
+            return row.tier == Tier::Hot ? tr("hot") : tr("cold");
         case Day:
             return day_text(row);
         case Rows:

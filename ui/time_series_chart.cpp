@@ -76,25 +76,10 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& plot_name,
     plot_->axisRect()->setRangeZoom(Qt::Horizontal);
 
     // The legend gets its own row above the plot area so it never hides the newest data.
-    plot_->legend->setVisible(true);
-    plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
-    plot_->legend->setBrush(Qt::NoBrush);
-    plot_->legend->setBorderPen(Qt::NoPen);
-    plot_->legend->setIconSize(18, 10);
-    plot_->legend->setColumnSpacing(14);
-    plot_->legend->setMargins(QMargins(0, 0, 0, 0));
+    // (It is capped at its natural width in addSeries, so the entries sit together on the left.)
+    place_legend_above(plot_, 18, 14);
     // Items must be hit-testable for legendClick; selecting them stays off (no iSelectLegend).
     plot_->legend->setSelectableParts(QCPLegend::spItems);
-    plot_->plotLayout()->insertRow(0);
-    auto* legend_row = new QCPLayoutGrid;
-    plot_->plotLayout()->addElement(0, 0, legend_row);
-    legend_row->setMargins(QMargins(0, 0, 0, 6));
-    legend_row->addElement(0, 0, plot_->legend);
-    // The legend is capped at its natural width (see addSeries) and this spacer takes the rest,
-    // so the entries sit together on the left instead of spreading across the chart.
-    legend_row->addElement(0, 1, new QCPLayoutElement(plot_));
-    plot_->plotLayout()->setRowStretchFactor(0, 0.001);
-    plot_->plotLayout()->setRowSpacing(0);
     plot_->axisRect()->setAutoMargins(QCP::msBottom);
     update_margins();
 

@@ -151,7 +151,7 @@ private slots:
         QCOMPARE(model->index(0, TierPartitionModel::Name).data().toString(),
                  QStringLiteral("events_p20250101"));
         QCOMPARE(model->index(0, TierPartitionModel::TierColumn).data().toString(),
-                 QStringLiteral("cold · archive"));
+                 QStringLiteral("cold"));
         QCOMPARE(model->index(0, TierPartitionModel::Rows).data().toString(),
                  QStringLiteral("3,000,000"));
         QCOMPARE(model->index(1, TierPartitionModel::Size).data().toString(),
