@@ -5,6 +5,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
@@ -203,6 +204,8 @@ int run_demo(const AppOptions& options, std::ostream& out, std::ostream& err) {
         << thousands(produced.malformed) << (dead_ok ? "  OK" : "  MISMATCH") << "\n";
     plan.tiering.conninfo = environment.conninfo();
     print_storage_summary(out, plan, final_snapshot);
+    if (plan.remove_archive_dir)
+        std::filesystem::remove_all(plan.tiering.archive_dir);
     return rows_ok && dead_ok && final_snapshot.lost_to_retention == 0 ? 0 : 1;
 }
 

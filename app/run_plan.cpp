@@ -40,8 +40,10 @@ RunPlan make_run_plan(const AppOptions& options) {
 
     plan.tiering.events_table = options.table;
     plan.tiering.archive_dir = options.archive_dir;
-    if (plan.tiering.archive_dir.empty() && options.demo)
+    if (plan.tiering.archive_dir.empty() && options.demo) {
         plan.tiering.archive_dir = demo_archive_dir();
+        plan.remove_archive_dir = true;
+    }
     plan.tier_policy.archive_after_days = options.archive_after_days;
     plan.tier_policy.run_interval_s = options.tiering_interval_s;
     plan.prices.hot_per_gib_month = options.price_hot;

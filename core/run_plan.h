@@ -20,6 +20,8 @@ struct RunPlan {
     TieringOptions tiering;
     TierPolicy tier_policy;
     TierPrices prices;
+    // The demo's private archive directory goes away with its database at the end of the run.
+    bool remove_archive_dir = false;
 };
 
 }  // namespace spillway

@@ -1,6 +1,7 @@
 #include "ui/engine_session.h"
 
 #include <exception>
+#include <filesystem>
 
 #include "core/tiering_service.h"
 #include "ui/log.h"
@@ -336,6 +337,10 @@ void EngineSession::host(RunPlan plan) {
     }
     // Lets a running export or restore finish its step; nothing it does is left half-way.
     tiering.reset();
+    if (plan.remove_archive_dir) {
+        std::error_code ignored;
+        std::filesystem::remove_all(plan.tiering.archive_dir, ignored);
+    }
     if (generator)
         generator->stop();
     undo_faults();
