@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "core/copy_text.h"
+#include "core/dictionary_keeper.h"
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "core/pg_connection.h"
@@ -26,17 +27,41 @@ std::string sql_literal(std::string_view text) {
 }
 }  // namespace
 
-BatchWriter::BatchWriter(SinkOptions options, Metrics* metrics)
-    : options_(std::move(options)), metrics_(metrics) {
+BatchWriter::BatchWriter(SinkOptions options, Metrics* metrics, DictionaryKeeper* dictionaries)
+    : options_(std::move(options)), metrics_(metrics), dictionaries_(dictionaries) {
+    if (options_.payload_format == PayloadFormat::Zstd)
+        codec_ = std::make_unique<ZstdCodec>(options_.compression_level);
     const std::string topic = sql_literal(options_.topic);
+    const std::string& events = options_.events_table;
     insert_events_sql_ =
-        "INSERT INTO " + quote_table_name(options_.events_table) +
-        " (event_id, event_time, kafka_topic, kafka_partition, kafka_offset, kafka_key, payload)"
-        " SELECT event_id, timestamptz 'epoch' + event_time_ms * interval '1 millisecond', " +
-        topic + ", kafka_partition, kafka_offset, kafka_key, payload FROM " + kStageEvents +
-        // Inserting in key order makes concurrent writers take index locks in the same order, so
-        // overlapping batches (duplicates, re-reads) wait for each other instead of deadlocking.
-        " ORDER BY event_id ON CONFLICT (event_id) DO NOTHING";
+        // One row per id: the batch may hold the same event twice (the earliest offset wins).
+        std::string("WITH firsts AS (SELECT DISTINCT ON (event_id) event_id,"
+                    " timestamptz 'epoch' + event_time_ms * interval '1 millisecond' AS event_time,"
+                    " kafka_partition, kafka_offset, kafka_key, payload, payload_zstd, dict_id,"
+                    " raw_bytes FROM ") +
+        kStageEvents +
+        " ORDER BY event_id, kafka_partition, kafka_offset),"
+        // The key table is the dedup: an id already claimed (by an earlier batch, another
+        // writer, or a row since archived) is not returned. Claiming in key order makes
+        // concurrent writers take index locks in the same order, so overlapping batches wait for
+        // each other instead of deadlocking.
+        " claimed AS (INSERT INTO " +
+        quote_table_name(event_keys_table(events)) +
+        " (event_id, event_time) SELECT event_id, event_time FROM firsts ORDER BY event_id"
+        " ON CONFLICT (event_id) DO NOTHING RETURNING event_id),"
+        " stored AS (INSERT INTO " +
+        quote_table_name(events) +
+        " (event_id, event_time, kafka_topic, kafka_partition, kafka_offset, kafka_key, payload,"
+        " payload_zstd, dict_id) SELECT f.event_id, f.event_time, " +
+        topic +
+        ", f.kafka_partition, f.kafka_offset, f.kafka_key, f.payload, f.payload_zstd, f.dict_id"
+        " FROM firsts f JOIN claimed USING (event_id)"
+        " RETURNING tableoid, event_id,"
+        " coalesce(pg_column_size(payload), octet_length(payload_zstd)) AS stored_bytes)"
+        " SELECT count(*), count(*) FILTER (WHERE s.tableoid = " +
+        sql_literal(quote_table_name(default_partition_table(events))) +
+        "::regclass), coalesce(sum(s.stored_bytes), 0), coalesce(sum(f.raw_bytes), 0)"
+        " FROM stored s JOIN firsts f USING (event_id)";
     insert_dead_sql_ =
         "INSERT INTO " + quote_table_name(options_.dead_letter_table) +
         " AS dead (kafka_topic, kafka_partition, kafka_offset, kafka_key, kafka_headers, payload, "
@@ -64,7 +89,8 @@ void BatchWriter::connect() {
     connection_->exec(
         std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kStageEvents +
         " (event_id text, event_time_ms bigint, kafka_partition integer,"
-        " kafka_offset bigint, kafka_key bytea, payload jsonb) ON COMMIT DELETE ROWS;"
+        " kafka_offset bigint, kafka_key bytea, raw_bytes integer, payload jsonb,"
+        " payload_zstd bytea, dict_id integer) ON COMMIT DELETE ROWS;"
         "CREATE TEMP TABLE IF NOT EXISTS " +
         kStageDead +
         " (kafka_partition integer, kafka_offset bigint, kafka_key bytea,"
@@ -72,6 +98,24 @@ void BatchWriter::connect() {
         " sqlstate text)"
         " ON COMMIT DELETE ROWS;"
         "SET synchronous_commit = on;");
+}
+
+// The payload column(s) of one staged row: the text as received (jsonb), or one zstd frame and
+// the id of its dictionary (\N: none). The decoder validated the text already (simdjson).
+void BatchWriter::append_staged_payload(const Event& event) {
+    if (!codec_) {
+        append_copy_text(copy_buffer_, event.payload);
+        return;
+    }
+    codec_->compress(event.payload, dictionary_.get(), frame_);
+    staged_raw_bytes_ += static_cast<int64_t>(event.payload.size());
+    staged_stored_bytes_ += static_cast<int64_t>(frame_.size());
+    append_copy_bytea(copy_buffer_, frame_);
+    copy_buffer_ += '\t';
+    if (dictionary_)
+        append_copy_int(copy_buffer_, dictionary_->id());
+    else
+        append_copy_null(copy_buffer_);
 }
 
 void BatchWriter::rollback_quietly() {
@@ -83,12 +127,14 @@ void BatchWriter::rollback_quietly() {
     }
 }
 
-int64_t BatchWriter::write_transaction(const std::vector<const Event*>& good,
-                                       const std::vector<DeadRow>& dead) {
+BatchWriter::Stored BatchWriter::write_transaction(const std::vector<const Event*>& good,
+                                                   const std::vector<DeadRow>& dead) {
     connection_->exec("BEGIN");
-    int64_t inserted = 0;
+    Stored stored;
     if (!good.empty()) {
         copy_buffer_.clear();
+        staged_raw_bytes_ = staged_stored_bytes_ = 0;
+        dictionary_ = codec_ && dictionaries_ ? dictionaries_->current() : nullptr;
         for (const Event* event : good) {
             append_copy_text(copy_buffer_, event->event_id);
             copy_buffer_ += '\t';
@@ -103,11 +149,25 @@ int64_t BatchWriter::write_transaction(const std::vector<const Event*>& good,
             else
                 append_copy_bytea(copy_buffer_, event->key);
             copy_buffer_ += '\t';
-            append_copy_text(copy_buffer_, event->payload);
+            append_copy_int(copy_buffer_, static_cast<int64_t>(event->payload.size()));
+            copy_buffer_ += '\t';
+            append_staged_payload(*event);
             copy_buffer_ += '\n';
         }
-        connection_->copy_in(std::string("COPY ") + kStageEvents + " FROM STDIN", copy_buffer_);
-        inserted = connection_->exec(insert_events_sql_);
+        if (codec_ && dictionaries_)
+            dictionaries_->report(dictionary_ ? dictionary_->id() : 0,
+                                  static_cast<int64_t>(good.size()), staged_raw_bytes_,
+                                  staged_stored_bytes_);
+        connection_->copy_in(std::string("COPY ") + kStageEvents +
+                                 " (event_id, event_time_ms, kafka_partition, kafka_offset,"
+                                 " kafka_key, raw_bytes, " +
+                                 (codec_ ? "payload_zstd, dict_id" : "payload") + ") FROM STDIN",
+                             copy_buffer_);
+        const auto rows = connection_->query(insert_events_sql_, {});
+        const auto number = [&](size_t column) {
+            return rows.empty() || !rows[0][column] ? int64_t{0} : std::stoll(*rows[0][column]);
+        };
+        stored = {number(0), number(1), number(3), number(2)};
     }
     if (!dead.empty()) {
         copy_buffer_.clear();
@@ -147,7 +207,7 @@ int64_t BatchWriter::write_transaction(const std::vector<const Event*>& good,
         connection_->exec(insert_dead_sql_);
     }
     connection_->exec("COMMIT");
-    return inserted;
+    return stored;
 }
 
 // Writes `good` in as few transactions as the data allow. A data error splits the set in halves
@@ -155,7 +215,11 @@ int64_t BatchWriter::write_transaction(const std::vector<const Event*>& good,
 void BatchWriter::write_isolating(const std::vector<const Event*>& good, std::vector<DeadRow>& dead,
                                   BatchResult& result) {
     try {
-        result.inserted += write_transaction(good, {});
+        const Stored stored = write_transaction(good, {});
+        result.inserted += stored.inserted;
+        result.to_default_partition += stored.to_default;
+        result.stored_raw_bytes += stored.raw_bytes;
+        result.stored_bytes += stored.stored_bytes;
         return;
     } catch (const PgError& error) {
         rollback_quietly();
@@ -168,6 +232,7 @@ void BatchWriter::write_isolating(const std::vector<const Event*>& good, std::ve
             dead.push_back({good.front(), reject_reason_name(RejectReason::DatabaseReject), message,
                             error.sqlstate()});
             ++result.database_rejects;
+            result.rejected_payload_bytes += static_cast<int64_t>(good.front()->payload.size());
             return;
         }
     }
@@ -197,13 +262,20 @@ bool BatchWriter::write(const Batch& batch, BatchResult& result,
             good.push_back(&event);
     }
 
+    if (dictionaries_ && codec_ && dictionaries_->wants_samples())
+        dictionaries_->add_samples(good);
+
     for (int attempt = 0;; ++attempt) {
         BatchResult attempt_result;
         try {
             if (!connection_ || !connection_->ok())
                 connect();
             try {
-                attempt_result.inserted = write_transaction(good, rejected);
+                const Stored stored = write_transaction(good, rejected);
+                attempt_result.inserted = stored.inserted;
+                attempt_result.to_default_partition = stored.to_default;
+                attempt_result.stored_raw_bytes = stored.raw_bytes;
+                attempt_result.stored_bytes = stored.stored_bytes;
             } catch (const PgError& error) {
                 rollback_quietly();
                 if (error.classify() != PgErrorClass::Data)
@@ -224,6 +296,9 @@ bool BatchWriter::write(const Batch& batch, BatchResult& result,
             attempt_result.duplicates = valid - attempt_result.inserted;
             for (const Event* event : good)
                 attempt_result.payload_bytes += static_cast<int64_t>(event->payload.size());
+            attempt_result.dedup_saved_bytes = attempt_result.payload_bytes -
+                                               attempt_result.rejected_payload_bytes -
+                                               attempt_result.stored_raw_bytes;
             result = attempt_result;
             if (metrics_)
                 metrics_->database_available.store(true, std::memory_order_relaxed);

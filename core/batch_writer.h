@@ -1,7 +1,9 @@
 #pragma once
 // Writes one batch durably through one PostgreSQL connection: COPY into a per-connection staging
-// table, then INSERT ... SELECT ... ON CONFLICT (event_id) DO NOTHING into the events table, and
-// the batch's rejected events into the dead-letter table, all in one transaction.
+// table, then one statement that claims the batch's event ids in the key table (ON CONFLICT DO
+// NOTHING: the global dedup, across partitions) and inserts the rows whose id it claimed into the
+// partitioned events table; plus the batch's rejected events into the dead-letter table; all in
+// one transaction.
 //
 // Failures are handled by what they break: a transient one (connection, shutdown, serialization,
 // deadlock, resources) retries the same batch with exponential backoff and jitter, reconnecting
@@ -16,11 +18,14 @@
 #include <vector>
 
 #include "core/event.h"
+#include "core/payload_codec.h"
 #include "core/sink_schema.h"
 
 namespace spillway {
 
+class DictionaryKeeper;
 class PgConnection;
+class ZstdCodec;
 struct Metrics;
 
 struct BatchResult {
@@ -29,13 +34,20 @@ struct BatchResult {
     int64_t dead_lettered = 0;  // rows in the dead-letter table (decoder and database rejects)
     int64_t database_rejects = 0;
     int64_t payload_bytes = 0;  // payload bytes of the inserted-or-duplicate events
+    int64_t to_default_partition = 0;  // inserted rows that landed in the default partition
+    int64_t stored_raw_bytes = 0;      // payload bytes (as received) of the inserted rows
+    int64_t stored_bytes = 0;          // the same payloads as stored (jsonb or zstd)
+    int64_t dedup_saved_bytes = 0;     // payload bytes of the duplicates not stored
+    int64_t rejected_payload_bytes = 0;  // payload bytes of database rejects
     int retries = 0;
     int splits = 0;
 };
 
 class BatchWriter {
 public:
-    BatchWriter(SinkOptions options, Metrics* metrics);
+    // With PayloadFormat::Zstd, `dictionaries` (may be null: compress without one) supplies the
+    // dictionary and receives samples and ratios.
+    BatchWriter(SinkOptions options, Metrics* metrics, DictionaryKeeper* dictionaries = nullptr);
     ~BatchWriter();
 
     // True when every event of the batch is now in the events table or the dead-letter table.
@@ -52,8 +64,12 @@ private:
         std::string message;
         std::string sqlstate;
     };
+    struct Stored {
+        int64_t inserted = 0, to_default = 0, raw_bytes = 0, stored_bytes = 0;
+    };
     void connect();
-    int64_t write_transaction(const std::vector<const Event*>& good,
+    void append_staged_payload(const Event& event);
+    Stored write_transaction(const std::vector<const Event*>& good,
                               const std::vector<DeadRow>& dead);
     void write_isolating(const std::vector<const Event*>& good, std::vector<DeadRow>& dead,
                          BatchResult& result);
@@ -62,7 +78,12 @@ private:
 
     SinkOptions options_;
     Metrics* metrics_;
+    DictionaryKeeper* dictionaries_;
     std::unique_ptr<PgConnection> connection_;
+    std::unique_ptr<ZstdCodec> codec_;  // PayloadFormat::Zstd only
+    std::shared_ptr<const ZstdDictionary> dictionary_;  // for the transaction being built
+    std::string frame_;
+    int64_t staged_raw_bytes_ = 0, staged_stored_bytes_ = 0;
     std::string copy_buffer_;
     std::string insert_events_sql_;
     std::string insert_dead_sql_;

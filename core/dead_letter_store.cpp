@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "core/batch_writer.h"
+#include "core/bytea_text.h"
 #include "core/copy_text.h"
 #include "core/json_text.h"
 #include "core/pg_connection.h"
@@ -48,38 +49,7 @@ std::string clean(std::string_view text) {
     return sanitize_utf8(text);
 }
 
-std::string hex_bytea(std::string_view bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out = "\\x";
-    out.reserve(2 + bytes.size() * 2);
-    for (char c : bytes) {
-        const auto byte = static_cast<unsigned char>(c);
-        out += digits[byte >> 4];
-        out += digits[byte & 0xf];
-    }
-    return out;
-}
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    throw std::runtime_error("unexpected hex digit from the server");
-}
-
-// encode(x, 'hex') -> bytes.
-std::string from_hex(const std::string& hex) {
-    std::string out;
-    out.resize(hex.size() / 2);
-    for (size_t i = 0; i + 1 < hex.size(); i += 2)
-        out[i / 2] = static_cast<char>(hex_digit(hex[i]) * 16 + hex_digit(hex[i + 1]));
-    return out;
-}
-
-std::optional<std::string> from_hex(const std::optional<std::string>& hex) {
+std::optional<std::string> from_hex_or_null(const std::optional<std::string>& hex) {
     if (!hex)
         return std::nullopt;
     return from_hex(*hex);
@@ -312,7 +282,7 @@ DeadLetterEntry entry_from_row(const Row& row) {
     entry.key = from_hex(text_or_empty(row[4]));
     entry.headers_json = row[5];
     entry.payload = from_hex(text_or_empty(row[6]));
-    entry.original_payload = from_hex(row[7]);
+    entry.original_payload = from_hex_or_null(row[7]);
     entry.event_id = row[8];
     entry.reason = text_or_empty(row[9]);
     entry.message = text_or_empty(row[10]);
@@ -581,7 +551,8 @@ DeadLetterStore::DeadLetterStore(SinkOptions sink, DecoderOptions decoder)
                                         "\": use letters, digits and _ (optionally schema.table)");
     }
     dead_letters_ = quote_table_name(sink_.dead_letter_table);
-    events_ = quote_table_name(sink_.events_table);
+    // Stored ids are looked up in the key table: it also holds the ids of archived partitions.
+    event_keys_ = quote_table_name(event_keys_table(sink_.events_table));
     audit_ = quote_table_name(dead_letter_audit_table(sink_));
 }
 
@@ -822,7 +793,7 @@ std::vector<std::string> DeadLetterStore::stored_event_ids(
     if (list.empty())
         return stored;
     for (const Row& row : connection().query(
-             "SELECT event_id FROM " + events_ + " WHERE event_id IN (" + list + ")", query.params))
+             "SELECT event_id FROM " + event_keys_ + " WHERE event_id IN (" + list + ")", query.params))
         stored.push_back(text_or_empty(row[0]));
     return stored;
 }

@@ -235,7 +235,7 @@ private:
     SinkOptions sink_;
     EventDecoder decoder_;
     std::string dead_letters_;  // quoted table names
-    std::string events_;
+    std::string event_keys_;
     std::string audit_;
     std::unique_ptr<PgConnection> connection_;
     std::map<std::string, std::unique_ptr<BatchWriter>> writers_;  // one per source topic

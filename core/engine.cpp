@@ -1,11 +1,13 @@
 #include "core/engine.h"
 
 #include "core/batch_scheduler.h"
+#include "core/dictionary_keeper.h"
 #include "core/bounded_queue.h"
 #include "core/logging.h"
 #include "core/offset_tracker.h"
 #include "core/overflow_replayer.h"
 #include "core/overflow_spool.h"
+#include "core/partition_maintainer.h"
 #include "core/pg_connection.h"
 #include "core/writer_pool.h"
 
@@ -57,7 +59,15 @@ void Engine::start() {
         throw std::runtime_error(std::string("PostgreSQL (the --pg connection string): ") +
                                  error.what());
     }
-    writers_ = std::make_unique<WriterPool>(options_.sink, *knobs_, *offsets_, *metrics_);
+    // ensure_schema made today's partitions; the maintainer keeps them ahead from now on.
+    partitions_ = std::make_unique<PartitionMaintainer>(options_.sink, metrics_.get());
+    partitions_->start();
+    if (options_.sink.payload_format == PayloadFormat::Zstd) {
+        dictionaries_ = std::make_unique<DictionaryKeeper>(options_.sink, metrics_.get());
+        dictionaries_->start();
+    }
+    writers_ = std::make_unique<WriterPool>(options_.sink, *knobs_, *offsets_, *metrics_,
+                                            dictionaries_.get());
     scheduler_ = std::make_unique<BatchScheduler>(*queue_, *writers_, *knobs_);
     overflow_ = std::make_unique<OverflowSpool>(options_.sink, *offsets_, *metrics_);
     source_ = std::make_unique<KafkaSource>(options_.source, *queue_, *offsets_, *knobs_, *metrics_,
@@ -106,6 +116,9 @@ DrainReport Engine::drain_and_stop() {
     overflow_->stop(!report.completed);
     source_->close();
     queue_->close();
+    partitions_->stop();
+    if (dictionaries_)
+        dictionaries_->stop();
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
     qCInfo(lcEngine) << "drained" << report.queued_at_stop << "queued events in" << report.seconds
@@ -133,6 +146,10 @@ void Engine::abort() {
         overflow_->stop(true);
     if (source_)
         source_->close();
+    if (partitions_)
+        partitions_->stop();
+    if (dictionaries_)
+        dictionaries_->stop();
     queue_->close();
     sampler_stop_ = true;
     sampler_cv_.notify_all();
@@ -199,6 +216,18 @@ Snapshot Engine::build_snapshot() {
     s.lost_to_retention = m.lost_to_retention.load();
     s.pauses = m.pauses.load();
     s.overflow_replayed = m.overflow_replayed.load();
+    s.payload_format = payload_format_name(options_.sink.payload_format);
+    s.events_to_default_partition = m.events_to_default_partition.load();
+    s.payload_raw_bytes = m.payload_raw_bytes.load();
+    s.payload_stored_bytes = m.payload_stored_bytes.load();
+    if (s.payload_stored_bytes > 0)
+        s.compression_ratio = double(s.payload_raw_bytes) / double(s.payload_stored_bytes);
+    s.dedup_saved_bytes = m.dedup_saved_bytes.load();
+    s.dictionary_id = m.dictionary_id.load();
+    s.dictionary_trained_ratio = m.dictionary_trained_ratio.load();
+    s.dictionary_rolling_ratio = m.dictionary_rolling_ratio.load();
+    s.dictionaries_trained = m.dictionaries_trained.load();
+    s.last_storage_error = m.storage_error.get();
     s.queue_events = queue_->size();
     s.queue_bytes = queue_->bytes();
     s.queue_capacity_events = queue_->capacity_events();

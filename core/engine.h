@@ -25,6 +25,8 @@ class BatchScheduler;
 class WriterPool;
 class OverflowSpool;
 class OverflowReplayer;
+class PartitionMaintainer;
+class DictionaryKeeper;
 
 struct EngineOptions {
     SourceOptions source;
@@ -86,6 +88,8 @@ private:
     std::unique_ptr<OverflowSpool> overflow_;
     std::unique_ptr<OverflowReplayer> overflow_replayer_;
     std::unique_ptr<KafkaSource> source_;
+    std::unique_ptr<PartitionMaintainer> partitions_;
+    std::unique_ptr<DictionaryKeeper> dictionaries_;  // PayloadFormat::Zstd only
 
     std::atomic<bool> running_{false};
     std::chrono::steady_clock::time_point started_at_{};

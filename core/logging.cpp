@@ -7,6 +7,7 @@ Q_LOGGING_CATEGORY(lcLoadgen, "spillway.loadgen", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcWriter, "spillway.writer", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcEngine, "spillway.engine", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcPostgres, "spillway.postgres", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcStorage, "spillway.storage", QtWarningMsg)
 
 namespace spillway {
 

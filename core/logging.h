@@ -10,6 +10,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcLoadgen)   // spillway.loadgen: the demo's load gen
 Q_DECLARE_LOGGING_CATEGORY(lcWriter)    // spillway.writer: batch writes, retries, bisection
 Q_DECLARE_LOGGING_CATEGORY(lcEngine)    // spillway.engine: start, drain, stop
 Q_DECLARE_LOGGING_CATEGORY(lcPostgres)  // spillway.postgres: the embedded server
+Q_DECLARE_LOGGING_CATEGORY(lcStorage)   // spillway.storage: partitions, compression dictionaries
 
 namespace spillway {
 

@@ -52,6 +52,16 @@ struct Metrics {
         0};                          // offsets the broker no longer had when we needed them
     std::atomic<int64_t> pauses{0};  // times the source paused its partitions
     std::atomic<int64_t> overflow_replayed{0};  // overflow dead letters brought back home
+    // Storage: what was stored, and how small (see sink_schema.h, payload_codec.h)
+    std::atomic<int64_t> events_to_default_partition{0};  // rows outside the partition window
+    std::atomic<int64_t> payload_raw_bytes{0};     // payload bytes as received, of stored rows
+    std::atomic<int64_t> payload_stored_bytes{0};  // the same payloads as stored (jsonb/zstd)
+    std::atomic<int64_t> dedup_saved_bytes{0};     // payload bytes of duplicates not stored
+    std::atomic<int> dictionary_id{0};             // zstd dictionary in use; 0 = none yet
+    std::atomic<double> dictionary_trained_ratio{0};  // its ratio on held-out events
+    std::atomic<double> dictionary_rolling_ratio{0};  // its ratio on recent batches
+    std::atomic<int64_t> dictionaries_trained{0};
+    ErrorSlot storage_error;  // the latest failed partition or dictionary job, while it lasts
     // steady_clock nanoseconds of the first consumed message and the latest durable batch:
     // the active span for throughput figures, excluding start-up and idle tail.
     std::atomic<int64_t> first_consumed_ns{0};
@@ -84,6 +94,16 @@ struct Snapshot {
     int64_t dead_lettered = 0, rejected = 0, batches = 0, batch_retries = 0, batch_splits = 0;
     int64_t commits = 0, commit_failures = 0, lost_to_retention = 0, pauses = 0;
     int64_t overflow_replayed = 0;
+
+    // Storage
+    std::string payload_format;  // "jsonb" or "zstd"
+    int64_t events_to_default_partition = 0;
+    int64_t payload_raw_bytes = 0, payload_stored_bytes = 0;
+    double compression_ratio = 0;  // payload_raw_bytes / payload_stored_bytes; 0 before any row
+    int64_t dedup_saved_bytes = 0;
+    int dictionary_id = 0;  // 0 = no dictionary yet
+    double dictionary_trained_ratio = 0, dictionary_rolling_ratio = 0;
+    int64_t dictionaries_trained = 0;
     std::array<int64_t, kRejectReasonCount> rejected_by_reason{};
 
     double active_seconds = 0;  // from the first consumed message to the latest durable batch
@@ -114,6 +134,7 @@ struct Snapshot {
 
     std::string last_kafka_error;     // latest consumer/broker problem (empty when none)
     std::string last_database_error;  // latest failed write, retried
+    std::string last_storage_error;   // latest failed partition or dictionary job
 };
 
 // True when every partition's committed offset has reached its log-end offset: everything the

@@ -8,8 +8,12 @@
 namespace spillway {
 
 WriterPool::WriterPool(SinkOptions sink, const KnobStore& knobs, OffsetTracker& offsets,
-                       Metrics& metrics)
-    : sink_(std::move(sink)), knobs_(knobs), offsets_(offsets), metrics_(metrics) {}
+                       Metrics& metrics, DictionaryKeeper* dictionaries)
+    : sink_(std::move(sink)),
+      knobs_(knobs),
+      offsets_(offsets),
+      metrics_(metrics),
+      dictionaries_(dictionaries) {}
 
 WriterPool::~WriterPool() {
     stop(true);
@@ -81,7 +85,7 @@ void WriterPool::submit(Batch&& batch) {
 
 void WriterPool::run(Worker* worker) {
     metrics_.writers_running.fetch_add(1);
-    BatchWriter writer(sink_, &metrics_);
+    BatchWriter writer(sink_, &metrics_, dictionaries_);
     const auto should_stop = [this] { return abandon_.load(); };
     std::unique_lock lock(mutex_);
     while (true) {
@@ -118,6 +122,10 @@ void WriterPool::run(Worker* worker) {
                 std::chrono::duration_cast<std::chrono::microseconds>(finished - started).count());
             metrics_.written.fetch_add(result.inserted);
             metrics_.written_bytes.fetch_add(result.payload_bytes);
+            metrics_.events_to_default_partition.fetch_add(result.to_default_partition);
+            metrics_.payload_raw_bytes.fetch_add(result.stored_raw_bytes);
+            metrics_.payload_stored_bytes.fetch_add(result.stored_bytes);
+            metrics_.dedup_saved_bytes.fetch_add(result.dedup_saved_bytes);
             metrics_.duplicates.fetch_add(result.duplicates);
             metrics_.dead_lettered.fetch_add(result.dead_lettered);
             metrics_.rejected_by_reason[static_cast<size_t>(RejectReason::DatabaseReject)]

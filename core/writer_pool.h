@@ -21,10 +21,13 @@ namespace spillway {
 
 struct Metrics;
 class OffsetTracker;
+class DictionaryKeeper;
 
 class WriterPool : public BatchSink {
 public:
-    WriterPool(SinkOptions sink, const KnobStore& knobs, OffsetTracker& offsets, Metrics& metrics);
+    // `dictionaries` (PayloadFormat::Zstd; may be null) is shared by every writer.
+    WriterPool(SinkOptions sink, const KnobStore& knobs, OffsetTracker& offsets, Metrics& metrics,
+               DictionaryKeeper* dictionaries = nullptr);
     ~WriterPool() override;
 
     void start();
@@ -56,6 +59,7 @@ private:
     const KnobStore& knobs_;
     OffsetTracker& offsets_;
     Metrics& metrics_;
+    DictionaryKeeper* dictionaries_;
 
     mutable std::mutex mutex_;
     std::condition_variable work_cv_;

@@ -386,8 +386,12 @@ int64_t count_rows(const std::string& conninfo, const std::string& table) {
 
 void drop_tables(const std::string& conninfo, const std::vector<std::string>& tables) {
     PgConnection connection(conninfo);
+    // An events table leaves its key and dictionary tables behind: drop them too, or stale keys
+    // would deduplicate the next run's events.
     for (const auto& table : tables)
-        connection.exec("DROP TABLE IF EXISTS " + quote_table_name(table));
+        connection.exec("DROP TABLE IF EXISTS " + quote_table_name(table) + ", " +
+                        quote_table_name(event_keys_table(table)) + ", " +
+                        quote_table_name(event_dictionaries_table(table)));
 }
 
 int64_t database_deadlocks(const std::string& conninfo) {
@@ -899,10 +903,14 @@ void run_naive(const std::string& conninfo, pid_t postmaster, const std::string&
         }
         connection.prepare(
             "insert_event",
-            "INSERT INTO " + quote_table_name(table) +
+            // Deduplicated the way the engine does: claim the id in the key table, then insert.
+            "WITH claimed AS (INSERT INTO " + quote_table_name(event_keys_table(table)) +
+                " (event_id, event_time) VALUES ($1, timestamptz 'epoch' + $2::bigint * interval"
+                " '1 millisecond') ON CONFLICT (event_id) DO NOTHING RETURNING event_id,"
+                " event_time) INSERT INTO " +
+                quote_table_name(table) +
                 " (event_id, event_time, kafka_topic, kafka_partition, kafka_offset, kafka_key,"
-                " payload) VALUES ($1, timestamptz 'epoch' + $2::bigint * interval '1 millisecond',"
-                " $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING");
+                " payload) SELECT event_id, event_time, $3, $4, $5, $6, $7 FROM claimed");
         pqxx::nontransaction autocommit(connection);  // every statement commits on its own
         std::string key_hex;
         const CpuSample cpu_before = cpu_now(postmaster);

@@ -18,6 +18,7 @@
 #include "core/json_text.h"
 #include "core/load_generator.h"
 #include "support/pipeline_fixture.h"
+#include "support/test_producer.h"
 
 using namespace spillway;
 using namespace spillway::test;
@@ -28,101 +29,6 @@ namespace {
 constexpr const char* kEventsTable = "bad_events";
 constexpr const char* kDeadTable = "bad_dead";
 constexpr size_t kMaxPayloadBytes = 64 * 1024;
-
-struct Header {
-    std::string name;
-    std::optional<std::string> value;  // nullopt: a header without a value
-};
-
-// What the broker said about one produced message.
-struct Delivery {
-    int64_t offset = -1;
-    std::string error;
-};
-
-// A plain librdkafka producer: the load generator only makes its own kinds of payload, these
-// tests need exact bytes, keys and headers. Everything goes to partition 0.
-class TestProducer {
-public:
-    explicit TestProducer(const std::string& bootstrap_servers) {
-        char error[512];
-        rd_kafka_conf_t* conf = rd_kafka_conf_new();
-        const std::pair<const char*, std::string> settings[] = {
-            {"bootstrap.servers", bootstrap_servers},
-            {"linger.ms", "5"},
-            {"queue.buffering.max.messages", "200000"},
-        };
-        for (const auto& [name, value] : settings) {
-            if (rd_kafka_conf_set(conf, name, value.c_str(), error, sizeof error) !=
-                RD_KAFKA_CONF_OK) {
-                rd_kafka_conf_destroy(conf);
-                throw std::runtime_error(std::string(name) + ": " + error);
-            }
-        }
-        rd_kafka_conf_set_dr_msg_cb(conf, &TestProducer::delivered);
-        producer_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
-        if (!producer_) {
-            rd_kafka_conf_destroy(conf);
-            throw std::runtime_error(std::string("cannot create the producer: ") + error);
-        }
-    }
-    ~TestProducer() {
-        rd_kafka_flush(producer_, 10000);
-        rd_kafka_destroy(producer_);
-    }
-    TestProducer(const TestProducer&) = delete;
-    TestProducer& operator=(const TestProducer&) = delete;
-
-    // Queues one message; `delivery` (which must outlive flush()) receives its offset. An empty
-    // payload or key is sent as null, the way a tombstone arrives.
-    void send(const std::string& topic, const std::string& payload, const std::string& key,
-              const std::vector<Header>& headers, Delivery* delivery) {
-        rd_kafka_headers_t* kafka_headers = nullptr;
-        if (!headers.empty()) {
-            kafka_headers = rd_kafka_headers_new(headers.size());
-            for (const Header& header : headers)
-                rd_kafka_header_add(kafka_headers, header.name.data(),
-                                    static_cast<ssize_t>(header.name.size()),
-                                    header.value ? header.value->data() : nullptr,
-                                    header.value ? static_cast<ssize_t>(header.value->size()) : 0);
-        }
-        for (;;) {
-            const rd_kafka_resp_err_t err = rd_kafka_producev(
-                producer_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(0),
-                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                RD_KAFKA_V_VALUE(payload.empty() ? nullptr : const_cast<char*>(payload.data()),
-                                 payload.size()),
-                RD_KAFKA_V_KEY(key.empty() ? nullptr : key.data(), key.size()),
-                RD_KAFKA_V_HEADERS(kafka_headers), RD_KAFKA_V_OPAQUE(delivery), RD_KAFKA_V_END);
-            if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
-                return;  // the message owns the headers now
-            if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-                if (kafka_headers)
-                    rd_kafka_headers_destroy(kafka_headers);
-                throw std::runtime_error(std::string("produce failed: ") + rd_kafka_err2str(err));
-            }
-            rd_kafka_poll(producer_, 10);
-        }
-    }
-
-    // Waits until every queued message is acknowledged (delivery reports served).
-    bool flush(int timeout_ms = 30000) {
-        return rd_kafka_flush(producer_, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR;
-    }
-
-private:
-    static void delivered(rd_kafka_t*, const rd_kafka_message_t* message, void*) {
-        auto* delivery = static_cast<Delivery*>(message->_private);
-        if (!delivery)
-            return;
-        if (message->err)
-            delivery->error = rd_kafka_err2str(message->err);
-        else
-            delivery->offset = message->offset;
-    }
-
-    rd_kafka_t* producer_ = nullptr;
-};
 
 std::string bytes(const QByteArray& array) {
     return std::string(array.constData(), static_cast<size_t>(array.size()));
