@@ -5,12 +5,14 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
 #include <thread>
 
 #include "app/run_plan.h"
+#include "app/storage_summary.h"
 #include "core/demo_environment.h"
 #include "core/engine.h"
 #include "core/load_generator.h"
@@ -209,6 +211,10 @@ int run_demo(const AppOptions& options, std::ostream& out, std::ostream& err) {
         << thousands(produced.valid_distinct) << (rows_ok ? "  OK" : "  MISMATCH") << "\n";
     out << "  dead-letter table   " << thousands(dead_rows) << " rows; malformed produced "
         << thousands(produced.malformed) << (dead_ok ? "  OK" : "  MISMATCH") << "\n";
+    plan.tiering.conninfo = environment.conninfo();
+    print_storage_summary(out, plan, final_snapshot);
+    if (plan.remove_archive_dir)
+        std::filesystem::remove_all(plan.tiering.archive_dir);
     return rows_ok && dead_ok && final_snapshot.lost_to_retention == 0 ? 0 : 1;
 }
 

@@ -96,6 +96,18 @@ ParseOutcome parse_options(const QStringList& arguments) {
         {"since", "--read-events: only events with event_time >= T.", "T"},
         {"until", "--read-events: only events with event_time < T.", "T"},
         {"limit", "--read-events: at most N events (0 = all).", "N", "0"},
+        {"archive-dir",
+         "Cold tier: directory for archived partitions (one zstd file and manifest each). "
+         "Without it there is no cold tier (the demo uses a private directory).",
+         "DIR"},
+        {"archive-after-days", "Partitions older than this many days move to the cold tier.",
+         "DAYS", "90"},
+        {"tiering-interval-s", "How often the tiering job looks for partitions to archive.", "S",
+         "3600"},
+        {"price-hot", "Hot tier price, USD per GiB-month (default: AWS EBS gp3).", "USD", "0.08"},
+        {"price-cold",
+         "Cold tier price, USD per GiB-month (default: S3 Glacier Flexible Retrieval).", "USD",
+         "0.0036"},
     });
 
     ParseOutcome outcome;
@@ -184,6 +196,13 @@ ParseOutcome parse_options(const QStringList& arguments) {
         o.limit = to_integer(parser, "limit", 0, std::numeric_limits<int64_t>::max() / 2);
         if (o.read_events && o.pg.empty())
             throw Failure{"--read-events needs --pg (the database holding --table)"};
+        if (parser.isSet("archive-dir"))
+            o.archive_dir = to_text(parser, "archive-dir");
+        o.archive_after_days = static_cast<int>(to_integer(parser, "archive-after-days", 0, 36500));
+        o.tiering_interval_s =
+            static_cast<int>(to_integer(parser, "tiering-interval-s", 1, 7 * 86400));
+        o.price_hot = to_number(parser, "price-hot", 0, 1000);
+        o.price_cold = to_number(parser, "price-cold", 0, 1000);
         if (const auto reason = validate(o.knobs); !reason.empty())
             throw Failure{reason};
         if (!o.demo && !o.read_events && (o.bootstrap_servers.empty() != o.pg.empty()))

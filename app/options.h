@@ -42,6 +42,13 @@ struct AppOptions {
 
     Knobs knobs;
     int drain_timeout_ms = 30000;
+
+    // Storage tiers and their cost
+    std::string archive_dir;  // empty: no cold tier (the demo then uses a private directory)
+    int archive_after_days = 90;
+    int tiering_interval_s = 3600;
+    double price_hot = 0.08;     // USD per GiB-month: AWS EBS gp3
+    double price_cold = 0.0036;  // USD per GiB-month: S3 Glacier Flexible Retrieval
 };
 
 struct ParseOutcome {

@@ -1,6 +1,18 @@
 #include "app/run_plan.h"
 
+#include <QCoreApplication>
+#include <QDir>
+
 namespace spillway {
+
+namespace {
+// The demo's database is new each run, so its archives are too: a private directory per process.
+std::string demo_archive_dir() {
+    return (QDir(QDir::tempPath()).filePath(QStringLiteral("spillway-archive-%1")
+                                                .arg(QCoreApplication::applicationPid())))
+        .toStdString();
+}
+}  // namespace
 
 RunPlan make_run_plan(const AppOptions& options) {
     RunPlan plan;
@@ -26,6 +38,17 @@ RunPlan make_run_plan(const AppOptions& options) {
     engine.sink.payload_format = options.payload_format;
     engine.knobs = options.knobs;
     engine.drain_timeout_ms = options.drain_timeout_ms;
+
+    plan.tiering.events_table = options.table;
+    plan.tiering.archive_dir = options.archive_dir;
+    if (plan.tiering.archive_dir.empty() && options.demo) {
+        plan.tiering.archive_dir = demo_archive_dir();
+        plan.remove_archive_dir = true;
+    }
+    plan.tier_policy.archive_after_days = options.archive_after_days;
+    plan.tier_policy.run_interval_s = options.tiering_interval_s;
+    plan.prices.hot_per_gib_month = options.price_hot;
+    plan.prices.cold_per_gib_month = options.price_cold;
 
     LoadGeneratorOptions& load = plan.load;
     load.bootstrap_servers = options.bootstrap_servers;

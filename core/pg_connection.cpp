@@ -115,17 +115,33 @@ std::vector<std::string> PgConnection::query_column(const std::string& sql) {
 }
 
 void PgConnection::copy_in(const std::string& copy_sql, std::string_view data) {
+    // Large chunks: libpq copies into its output buffer and flushes as it fills.
+    copy_in_stream(copy_sql, [data](const CopySend& send) {
+        constexpr size_t chunk = 1u << 20;
+        for (size_t pos = 0; pos < data.size(); pos += chunk)
+            send(data.substr(pos, std::min(chunk, data.size() - pos)));
+    });
+}
+
+void PgConnection::copy_in_stream(const std::string& copy_sql,
+                                  const std::function<void(const CopySend& send)>& produce) {
     ResultPtr start(PQexec(conn_, copy_sql.c_str()));
     if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN)
         throw_from(start.get(), "COPY could not start");
-    // Large chunks: libpq copies into its output buffer and flushes as it fills.
-    constexpr size_t chunk = 1u << 20;
     bool sent = true;
-    for (size_t pos = 0; pos < data.size() && sent; pos += chunk) {
-        const size_t length = std::min(chunk, data.size() - pos);
-        sent = PQputCopyData(conn_, data.data() + pos, static_cast<int>(length)) == 1;
+    std::string failure;
+    try {
+        produce([this, &sent](std::string_view piece) {
+            if (sent && !piece.empty())
+                sent = PQputCopyData(conn_, piece.data(), static_cast<int>(piece.size())) == 1;
+        });
+    } catch (const std::exception& error) {
+        // The server must hear that COPY failed, or the connection stays in COPY state.
+        failure = error.what();
     }
-    if (PQputCopyEnd(conn_, sent ? nullptr : "client could not send COPY data") != 1) {
+    const char* abort_reason =
+        !failure.empty() ? failure.c_str() : (sent ? nullptr : "client could not send COPY data");
+    if (PQputCopyEnd(conn_, abort_reason) != 1) {
         throw PgError("COPY could not finish: " + trimmed(PQerrorMessage(conn_)), {}, {}, true);
     }
     ResultPtr end(PQgetResult(conn_));
@@ -133,8 +149,44 @@ void PgConnection::copy_in(const std::string& copy_sql, std::string_view data) {
     std::unique_ptr<PGresult, ResultDeleter> extra;
     while ((extra = ResultPtr(PQgetResult(conn_)))) {
     }
+    if (!failure.empty())
+        throw std::runtime_error(failure);
     if (!end || PQresultStatus(end.get()) != PGRES_COMMAND_OK)
         throw_from(end.get(), "COPY failed");
+}
+
+int64_t PgConnection::copy_out(const std::string& copy_sql,
+                               const std::function<void(std::string_view)>& on_row) {
+    ResultPtr start(PQexec(conn_, copy_sql.c_str()));
+    if (!start || PQresultStatus(start.get()) != PGRES_COPY_OUT)
+        throw_from(start.get(), "COPY TO could not start");
+    int64_t rows = 0;
+    std::string failure;
+    for (;;) {
+        char* buffer = nullptr;
+        const int length = PQgetCopyData(conn_, &buffer, 0);
+        if (length < 0)
+            break;  // -1: done; -2: error, reported by the result below
+        std::unique_ptr<char, decltype(&PQfreemem)> owned(buffer, &PQfreemem);
+        ++rows;
+        // Keep reading after a failure: the connection is usable only once COPY has ended.
+        if (failure.empty()) {
+            try {
+                on_row(std::string_view(buffer, static_cast<size_t>(length)));
+            } catch (const std::exception& error) {
+                failure = error.what();
+            }
+        }
+    }
+    ResultPtr end(PQgetResult(conn_));
+    std::unique_ptr<PGresult, ResultDeleter> extra;
+    while ((extra = ResultPtr(PQgetResult(conn_)))) {
+    }
+    if (!failure.empty())
+        throw std::runtime_error(failure);
+    if (!end || PQresultStatus(end.get()) != PGRES_COMMAND_OK)
+        throw_from(end.get(), "COPY TO failed");
+    return rows;
 }
 
 namespace {

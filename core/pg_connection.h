@@ -3,6 +3,8 @@
 // lines private and reports no error detail field; the writers need both: pre-escaped COPY data
 // sent in large chunks, and SQLSTATE + message + detail to classify a failure and tell a person.
 // One connection belongs to one thread.
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -52,6 +54,16 @@ public:
     std::vector<std::string> query_column(const std::string& sql);
     // COPY ... FROM STDIN with data already in COPY text format (lines ending in '\n').
     void copy_in(const std::string& copy_sql, std::string_view data);
+    // COPY ... FROM STDIN fed piece by piece: `produce` calls `send` with each piece of COPY text
+    // in order. Memory stays bounded by the pieces (archive restore). If `produce` throws, the
+    // COPY is aborted and the exception rethrown.
+    using CopySend = std::function<void(std::string_view)>;
+    void copy_in_stream(const std::string& copy_sql,
+                        const std::function<void(const CopySend& send)>& produce);
+    // COPY ... TO STDOUT: hands every row libpq returns to `on_row` as it arrives, so a table of
+    // any size streams through bounded memory. Returns the rows received.
+    int64_t copy_out(const std::string& copy_sql,
+                     const std::function<void(std::string_view)>& on_row);
 
     // One statement with $1, $2, ... bound to `params` (text form; nullopt is NULL), so values
     // never become SQL text. A text parameter cannot hold a NUL byte (std::invalid_argument):

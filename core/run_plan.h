@@ -4,7 +4,9 @@
 // start from one of these.
 #include "core/demo_environment.h"
 #include "core/engine.h"
+#include "core/cost_model.h"
 #include "core/load_generator.h"
+#include "core/tiering_job.h"
 
 namespace spillway {
 
@@ -13,6 +15,13 @@ struct RunPlan {
     DemoEnvironmentOptions environment;  // demo only
     EngineOptions engine;                // addresses filled in once the environment is up
     LoadGeneratorOptions load;           // demo only; addresses filled in likewise
+    // Storage tiers: no cold tier while tiering.archive_dir is empty; conninfo is filled in with
+    // the engine's.
+    TieringOptions tiering;
+    TierPolicy tier_policy;
+    TierPrices prices;
+    // The demo's private archive directory goes away with its database at the end of the run.
+    bool remove_archive_dir = false;
 };
 
 }  // namespace spillway

@@ -13,6 +13,7 @@
 #include "ui/log.h"
 #include "ui/log_capture.h"
 #include "ui/main_window.h"
+#include "ui/storage_page.h"
 
 namespace spillway {
 
@@ -71,6 +72,8 @@ Console::Console(RunPlan plan, QObject* parent)
     EngineSession* session = session_.get();
     window_ = std::make_unique<MainWindow>(
         ConsoleServices{[session] { return session->snapshot(); }, session, session});
+    window_->addPage(new StoragePage(window_->feed(), session), MainWindow::tr("Storage"),
+                     MainWindow::tr("Bytes per tier, what they cost, partitions and tiering policy"));
     window_->restoreLayout();
     MainWindow* window = window_.get();
 

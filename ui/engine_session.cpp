@@ -1,7 +1,9 @@
 #include "ui/engine_session.h"
 
 #include <exception>
+#include <filesystem>
 
+#include "core/tiering_service.h"
 #include "ui/log.h"
 
 namespace spillway {
@@ -162,6 +164,45 @@ void EngineSession::set_broker_down(int broker_id, bool down, Done done) {
         std::move(done));
 }
 
+std::string EngineSession::database_conninfo() const {
+    std::lock_guard lock(mutex_);
+    return engine_ ? engine_->options().sink.conninfo : std::string();
+}
+
+std::shared_ptr<const TierSnapshot> EngineSession::tier_snapshot() const {
+    std::lock_guard lock(mutex_);
+    return tiering_ ? tiering_->snapshot() : nullptr;
+}
+
+void EngineSession::set_tier_policy(const TierPolicy& policy) {
+    std::lock_guard lock(mutex_);
+    if (tiering_)
+        tiering_->set_policy(policy);
+}
+
+void EngineSession::run_tiering_now() {
+    std::lock_guard lock(mutex_);
+    if (tiering_)
+        tiering_->run_now();
+}
+
+void EngineSession::archive_partition(const std::string& partition) {
+    std::lock_guard lock(mutex_);
+    if (tiering_)
+        tiering_->archive_now(partition);
+}
+
+void EngineSession::restore_partition(const std::string& partition) {
+    std::lock_guard lock(mutex_);
+    if (tiering_)
+        tiering_->restore(partition);
+}
+
+TierPrices EngineSession::tier_prices() const {
+    std::lock_guard lock(mutex_);
+    return prices_;
+}
+
 void EngineSession::post(Task task, Done done) {
     // The task reports to the GUI thread through a queued call on this object; if the session is
     // gone by then, Qt drops the call.
@@ -232,6 +273,7 @@ void EngineSession::host(RunPlan plan) {
     std::unique_ptr<DemoEnvironment> environment;
     std::unique_ptr<Engine> engine;
     std::unique_ptr<LoadGenerator> generator;
+    std::unique_ptr<TieringService> tiering;
     try {
         if (plan.demo) {
             emit progress(tr("Starting the embedded Kafka cluster and PostgreSQL server…"));
@@ -246,6 +288,12 @@ void EngineSession::host(RunPlan plan) {
             engine = std::make_unique<Engine>(plan.engine);
             engine->start();
         }
+        if (!plan.tiering.archive_dir.empty() && !stop_requested()) {
+            // Its own thread and connection: an export never holds up ingestion or the GUI.
+            plan.tiering.conninfo = plan.engine.sink.conninfo;
+            tiering = std::make_unique<TieringService>(plan.tiering, plan.tier_policy);
+            tiering->start();
+        }
         if (plan.demo && !stop_requested()) {
             emit progress(tr("Starting the load generator…"));
             generator = std::make_unique<LoadGenerator>(plan.load);
@@ -253,6 +301,7 @@ void EngineSession::host(RunPlan plan) {
         }
     } catch (const std::exception& error) {
         qCWarning(lcConsole) << "start failed:" << error.what();
+        tiering.reset();
         generator.reset();
         engine.reset();
         environment.reset();
@@ -274,6 +323,8 @@ void EngineSession::host(RunPlan plan) {
             engine_options_ = engine->options();
             generator_ = generator.get();
             environment_ = environment.get();
+            tiering_ = tiering.get();
+            prices_ = plan.prices;
             if (environment) {
                 demo_.available = true;
                 demo_.rate_per_sec = plan.load.rate_per_sec;
@@ -296,6 +347,13 @@ void EngineSession::host(RunPlan plan) {
     {
         std::lock_guard lock(mutex_);
         generator_ = nullptr;
+        tiering_ = nullptr;
+    }
+    // Lets a running export or restore finish its step; nothing it does is left half-way.
+    tiering.reset();
+    if (plan.remove_archive_dir) {
+        std::error_code ignored;
+        std::filesystem::remove_all(plan.tiering.archive_dir, ignored);
     }
     if (generator)
         generator->stop();

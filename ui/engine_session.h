@@ -17,10 +17,16 @@
 #include "core/run_plan.h"
 #include "ui/demo_control.h"
 #include "ui/engine_control.h"
+#include "ui/tier_control.h"
 
 namespace spillway {
 
-class EngineSession : public QObject, public EngineControl, public DemoControl {
+class TieringService;
+
+class EngineSession : public QObject,
+                      public EngineControl,
+                      public DemoControl,
+                      public TierControl {
     Q_OBJECT
 public:
     explicit EngineSession(QObject* parent = nullptr);
@@ -37,6 +43,8 @@ public:
     void stop();
     bool active() const;
 
+    // The engine's PostgreSQL connection string; empty while no engine runs.
+    std::string database_conninfo() const;
     // The engine's latest snapshot; null while no engine is running. Safe from any thread.
     std::shared_ptr<const Snapshot> snapshot() const;
     // The running engine's options, with the demo's addresses filled in (the dead-letter page
@@ -57,6 +65,14 @@ public:
     void set_shares(double duplicate_share, double malformed_share) override;
     void set_database_running(bool running, Done done) override;
     void set_broker_down(int broker_id, bool down, Done done) override;
+
+    // TierControl: the session's TieringService (when the plan has an archive directory)
+    std::shared_ptr<const TierSnapshot> tier_snapshot() const override;
+    void set_tier_policy(const TierPolicy& policy) override;
+    void run_tiering_now() override;
+    void archive_partition(const std::string& partition) override;
+    void restore_partition(const std::string& partition) override;
+    TierPrices tier_prices() const override;
 
 signals:
     void progress(const QString& step);
@@ -85,6 +101,8 @@ private:
     std::optional<EngineOptions> engine_options_;
     LoadGenerator* generator_ = nullptr;
     DemoEnvironment* environment_ = nullptr;
+    TieringService* tiering_ = nullptr;
+    TierPrices prices_;
     DemoStatus demo_;
     std::thread host_thread_;
 };

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "ui/chart_markers.h"
+#include "ui/plot_style.h"
 #include "ui/theme.h"
 
 namespace spillway {
@@ -48,10 +49,6 @@ double value_floor(ValueFormat format) {
 
 TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& plot_name, QWidget* parent)
     : Card(parent), title_(new QLabel(title, this)), plot_(new QCustomPlot(this)) {
-    QFont title_font = title_->font();
-    title_font.setWeight(QFont::DemiBold);
-    title_->setFont(title_font);
-
     plot_->setObjectName(plot_name);
     // Explicit, so the legend's natural width does not become the chart's minimum width: the
     // legend wraps instead (see fit_to_width).
@@ -79,25 +76,10 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, const QString& plot_name,
     plot_->axisRect()->setRangeZoom(Qt::Horizontal);
 
     // The legend gets its own row above the plot area so it never hides the newest data.
-    plot_->legend->setVisible(true);
-    plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
-    plot_->legend->setBrush(Qt::NoBrush);
-    plot_->legend->setBorderPen(Qt::NoPen);
-    plot_->legend->setIconSize(18, 10);
-    plot_->legend->setColumnSpacing(14);
-    plot_->legend->setMargins(QMargins(0, 0, 0, 0));
+    // (It is capped at its natural width in addSeries, so the entries sit together on the left.)
+    place_legend_above(plot_, 18, 14);
     // Items must be hit-testable for legendClick; selecting them stays off (no iSelectLegend).
     plot_->legend->setSelectableParts(QCPLegend::spItems);
-    plot_->plotLayout()->insertRow(0);
-    auto* legend_row = new QCPLayoutGrid;
-    plot_->plotLayout()->addElement(0, 0, legend_row);
-    legend_row->setMargins(QMargins(0, 0, 0, 6));
-    legend_row->addElement(0, 0, plot_->legend);
-    // The legend is capped at its natural width (see addSeries) and this spacer takes the rest,
-    // so the entries sit together on the left instead of spreading across the chart.
-    legend_row->addElement(0, 1, new QCPLayoutElement(plot_));
-    plot_->plotLayout()->setRowStretchFactor(0, 0.001);
-    plot_->plotLayout()->setRowSpacing(0);
     plot_->axisRect()->setAutoMargins(QCP::msBottom);
     update_margins();
 
@@ -472,23 +454,9 @@ void TimeSeriesChart::changeEvent(QEvent* event) {
 
 void TimeSeriesChart::apply_colors() {
     const QPalette& current = palette();
-    QPalette title_palette = title_->palette();
-    title_palette.setColor(QPalette::WindowText, theme::text(current));
-    title_->setPalette(title_palette);
-
-    const QColor axis_color = theme::card_border(current);
+    style_chart_title(title_, current);
+    apply_plot_palette(plot_, current);
     const QColor label_color = theme::muted_text(current);
-    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis, plot_->xAxis2, plot_->yAxis2}) {
-        axis->setBasePen(QPen(axis_color));
-        axis->setTickPen(QPen(axis_color));
-        axis->setSubTickPen(QPen(axis_color));
-        axis->setTickLabelColor(label_color);
-        axis->setLabelColor(label_color);
-        axis->grid()->setPen(QPen(theme::grid_line(current), 1, Qt::SolidLine));
-    }
-    plot_->xAxis->grid()->setVisible(false);
-    plot_->yAxis2->grid()->setVisible(false);
-    plot_->legend->setTextColor(theme::text(current));
     placeholder_->setColor(label_color);
     QColor marker_background = theme::card_background(current);
     marker_background.setAlphaF(0.85f);

@@ -10,6 +10,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QtTest/QtTest>
 #include <iostream>
 
@@ -25,12 +26,15 @@
 #include "ui/drain_dialog.h"
 #include "ui/engine_session.h"
 #include "ui/help_overlay.h"
+#include "ui/storage_page.h"
 #include "ui/knob_form.h"
 #include "ui/log_capture.h"
 #include "ui/log_pane.h"
 #include "ui/main_window.h"
 #include "ui/time_series_chart.h"
 #include "ui/tuning_page.h"
+#include "core/partition_day.h"
+#include "core/pg_connection.h"
 
 using namespace spillway;
 
@@ -74,6 +78,40 @@ QPalette dark_palette() {
     return dark;
 }
 
+// The demo's events are all from today; for the storage page to show a cold tier, copy a slice of
+// them into partitions of days long past (new ids, event times shifted back), which the tiering
+// job then archives for real. Needs the partitioned events table; skipped otherwise.
+void age_some_events(const std::string& conninfo) {
+    PgConnection db(conninfo);
+    db.exec("SET TimeZone = 'UTC'");
+    if (db.query_column("SELECT count(*) FROM pg_partitioned_table WHERE partrelid = "
+                        "'events'::regclass")
+            .at(0) == "0") {
+        std::cerr << "events is not partitioned: no cold tier to show" << std::endl;
+        return;
+    }
+    std::string columns, shifted;
+    for (const std::string& column : db.query_column(
+             "SELECT attname FROM pg_attribute WHERE attrelid = 'events'::regclass AND attnum > 0 "
+             "AND NOT attisdropped AND attgenerated = '' ORDER BY attnum")) {
+        columns += (columns.empty() ? "" : ", ") + quote_identifier(column);
+        shifted += std::string(shifted.empty() ? "" : ", ") +
+                   (column == "event_id"     ? "event_id || '-aged-' || $1"
+                    : column == "event_time" ? "event_time - make_interval(days => $1::int)"
+                                             : quote_identifier(column));
+    }
+    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    for (int days_ago : {123, 122, 121, 120, 95}) {
+        const auto day = today - std::chrono::days(days_ago);
+        const std::string partition = partition_name("events", day);
+        db.exec("CREATE TABLE IF NOT EXISTS " + partition + " PARTITION OF events FOR VALUES FROM ('" +
+                iso_utc(day) + "') TO ('" + iso_utc(day + std::chrono::days(1)) + "')");
+        db.exec_params("INSERT INTO events (" + columns + ") SELECT " + shifted +
+                           " FROM events WHERE event_time >= $2::timestamptz LIMIT $3",
+                       {std::to_string(days_ago), iso_utc(today), std::to_string(15000 + days_ago * 100)});
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -93,6 +131,9 @@ int main(int argc, char** argv) {
     plan.load.rate_per_sec = 8000;
     plan.load.duplicate_share = 0.02;
     plan.load.malformed_share = 0.01;
+    const QTemporaryDir archive_dir;
+    plan.tiering.archive_dir = archive_dir.path().toStdString();
+    plan.tier_policy.archive_after_days = 90;
 
     Console console(plan);
     MainWindow& window = console.window();
@@ -197,6 +238,27 @@ int main(int argc, char** argv) {
     save(&window, QStringLiteral("14-dead-letters-dark"));
     QApplication::setPalette(original);
     window.showDashboard();
+
+    // Storage: a few aged partitions, archived by the tiering job; one restored on demand.
+    auto* storage = window.findChild<StoragePage*>();  // the console adds it
+    try {
+        age_some_events(session.database_conninfo());
+    } catch (const std::exception& error) {
+        std::cerr << "could not age events: " << error.what() << std::endl;
+    }
+    window.showPage(storage);
+    session.run_tiering_now();
+    run_for(8);
+    session.restore_partition(partition_name(
+        "events", std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) -
+                      std::chrono::days(95)));
+    run_for(6);
+    save(&window, QStringLiteral("15-storage"));
+    QApplication::setPalette(dark_palette());
+    save(&window, QStringLiteral("16-storage-dark"));
+    QApplication::setPalette(original);
+    window.showDashboard();
+
 
     // Closing drains, with the dialog counting down. With PostgreSQL stopped for a while first
     // there is a backlog to count: the session restarts the database, then drains.

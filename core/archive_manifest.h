@@ -1,0 +1,50 @@
+#pragma once
+// The manifest beside each archive file: "<partition>.manifest.json". It says what the file holds
+// (partition, its range, the columns in COPY order, row count, first and last event time), how big
+// it is (COPY text bytes, compressed bytes, and what the partition took in PostgreSQL) and its
+// SHA-256, so a file can be checked before anything trusts it.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace spillway {
+
+struct ArchiveManifest {
+    static constexpr int kFormatVersion = 1;
+
+    int format_version = kFormatVersion;
+    std::string table;      // the partitioned events table, e.g. "events"
+    std::string partition;  // e.g. "events_p20260131"
+    std::string range_from;  // partition bound, inclusive, ISO 8601 UTC ("2026-01-31T00:00:00Z")
+    std::string range_to;    // partition bound, exclusive
+    std::vector<std::string> columns;  // COPY column order
+    int64_t rows = 0;
+    std::string min_event_time;  // as PostgreSQL printed them (UTC); empty for an empty partition
+    std::string max_event_time;
+    int64_t raw_bytes = 0;         // COPY text
+    int64_t compressed_bytes = 0;  // the archive file
+    int64_t hot_bytes = 0;         // pg_total_relation_size of the partition when exported
+    std::string sha256;            // of the archive file
+    std::vector<int64_t> dictionary_ids;  // zstd dictionaries its rows use (kept in the database)
+    std::string archive_file;             // file name, relative to the manifest's directory
+    std::string created_at;               // ISO 8601 UTC
+};
+
+std::string manifest_to_json(const ArchiveManifest& manifest);
+// Throws std::runtime_error naming `source` (a file name) and the missing or bad field.
+ArchiveManifest manifest_from_json(const std::string& json, const std::string& source);
+
+// Paths inside the archive directory for one partition.
+std::string archive_file_path(const std::string& directory, const std::string& partition);
+std::string manifest_file_path(const std::string& directory, const std::string& partition);
+
+void write_manifest(const std::string& directory, const ArchiveManifest& manifest);
+// nullopt when the manifest does not exist; throws when it exists but cannot be read.
+std::optional<ArchiveManifest> read_manifest(const std::string& directory,
+                                             const std::string& partition);
+// Every manifest in the directory (unreadable ones are reported through `problems`).
+std::vector<ArchiveManifest> read_manifests(const std::string& directory,
+                                            std::vector<std::string>* problems = nullptr);
+
+}  // namespace spillway
