@@ -211,6 +211,22 @@ private slots:
         QVERIFY(!reply.body.contains("host="));
     }
 
+    // The Grafana dashboard shipped in packaging/ may only use metrics the endpoint serves.
+    void dashboardUsesServedMetrics() {
+        QFile file(SPILLWAY_SOURCE_DIR "/packaging/grafana/spillway-dashboard.json");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray dashboard = file.readAll();
+        QVERIFY(QJsonDocument::fromJson(dashboard).isObject());
+        const auto metrics = parse_prometheus_text(get("/metrics", {}).body.toStdString());
+        static const QRegularExpression name("spillway_[a-z_]+");
+        int used = 0;
+        for (auto it = name.globalMatch(QString::fromUtf8(dashboard)); it.hasNext(); ++used) {
+            const std::string metric = it.next().captured().toStdString();
+            QVERIFY2(!metrics.all(metric).empty(), metric.c_str());
+        }
+        QVERIFY(used > 20);
+    }
+
     void checkerRejectsBrokenText_data() {
         QTest::addColumn<QString>("text");
         QTest::newRow("no type") << "x_total 1\n";
