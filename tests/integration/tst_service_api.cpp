@@ -369,6 +369,30 @@ private slots:
         QCOMPARE(http_request(port_, "POST", "/metrics", {}, {}).status, 405);
     }
 
+    void malformedRequestsAreRefused() {
+        const auto raw = [this](const QByteArray& request) {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, port_);
+            if (!socket.waitForConnected(5000))
+                return QByteArray("no connection");
+            socket.write(request);
+            QByteArray answer;
+            while (socket.waitForReadyRead(3000))
+                answer += socket.readAll();
+            return answer;
+        };
+        QVERIFY(raw("NONSENSE\r\n\r\n").startsWith("HTTP/1.1 400"));
+        QVERIFY(raw("PUT /api/v1/knobs HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n")
+                    .startsWith("HTTP/1.1 413"));
+        QVERIFY(raw("PUT /api/v1/knobs HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .startsWith("HTTP/1.1 501"));
+        const QByteArray huge =
+            raw("GET /metrics HTTP/1.1\r\nX: " + QByteArray(70 * 1024, 'a') + "\r\n\r\n");
+        QVERIFY2(huge.startsWith("HTTP/1.1 431"), huge.left(200).constData());
+        // The server still answers after all that.
+        QCOMPARE(get("/api/v1/status").status, 200);
+    }
+
     void drainRouteAsksForAStop() {
         const HttpReply reply = http_request(port_, "POST", "/api/v1/drain", {}, kToken);
         QCOMPARE(reply.status, 202);

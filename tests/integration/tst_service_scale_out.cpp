@@ -175,8 +175,12 @@ private slots:
         QVERIFY(fixture_->wait_group_committed(group, 180s));
         const QJsonObject first = instances[1].api("/api/v1/snapshot");
         const QJsonObject second = instances[2].api("/api/v1/snapshot");
+        // One survivor stops over its API, the other on SIGTERM: both drain gracefully.
+        const HttpReply drain =
+            http_request(instances[1].port, "POST", "/api/v1/drain", {}, kToken, 5000);
+        QCOMPARE(drain.status, 202);
+        instances[2].process->terminate();
         for (auto* instance : survivors) {
-            instance->process->terminate();  // SIGTERM: graceful drain
             QVERIFY(instance->process->waitForFinished(60000));
             instance->err += QString::fromUtf8(instance->process->readAllStandardError());
             QVERIFY2(instance->process->exitStatus() == QProcess::NormalExit &&
