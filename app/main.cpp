@@ -15,9 +15,9 @@ int main(int argc, char** argv) {
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
-    bool headless = arguments.contains("--headless") || arguments.contains("--read-events") || arguments.contains("--help") ||
-                    arguments.contains("-h") || arguments.contains("--version") ||
-                    arguments.contains("-v");
+    bool headless = arguments.contains("--headless") || arguments.contains("--read-events") ||
+                    arguments.contains("--help") || arguments.contains("-h") ||
+                    arguments.contains("--version") || arguments.contains("-v");
 
     std::unique_ptr<QCoreApplication> app;
     if (headless)

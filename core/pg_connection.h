@@ -3,6 +3,7 @@
 // lines private and reports no error detail field; the writers need both: pre-escaped COPY data
 // sent in large chunks, and SQLSTATE + message + detail to classify a failure and tell a person.
 // One connection belongs to one thread.
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -66,6 +67,11 @@ private:
     [[noreturn]] void throw_from(pg_result* result, const std::string& context);
     pg_conn* conn_ = nullptr;
 };
+
+// Runs `begin` (BEGIN plus any SET LOCAL or locks), then `body`, then COMMIT. When anything throws,
+// rolls back (ignoring a failed rollback on a broken connection) and rethrows.
+void run_in_transaction(PgConnection& connection, const std::string& begin,
+                        const std::function<void()>& body);
 
 // Quotes an SQL identifier ("my table" -> "\"my table\""); validates it first.
 std::string quote_identifier(std::string_view name);
