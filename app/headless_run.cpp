@@ -100,8 +100,8 @@ void print_summary(std::ostream& out, const Snapshot& s, const LoadGeneratorStat
         << fixed(double(s.payload_stored_bytes) / 1e6, 1) << " MB stored ("
         << fixed(s.compression_ratio, 2) << ":1)";
     if (s.dictionary_id > 0)
-        out << ", zstd dictionary " << s.dictionary_id << " (" << fixed(s.dictionary_trained_ratio, 2)
-            << ":1 at training)";
+        out << ", zstd dictionary " << s.dictionary_id << " ("
+            << fixed(s.dictionary_trained_ratio, 2) << ":1 at training)";
     out << "; dedup saved " << fixed(double(s.dedup_saved_bytes) / 1e6, 2) << " MB; "
         << thousands(s.events_to_default_partition) << " in the default partition\n";
     const double seconds = s.active_seconds > 0 ? s.active_seconds : s.uptime_s;

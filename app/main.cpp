@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
-    bool headless = arguments.contains("--headless") || arguments.contains("--read-events") || arguments.contains("--check-config") || arguments.contains("--help") ||
+    bool headless = arguments.contains("--headless") || arguments.contains("--read-events") ||
+                    arguments.contains("--check-config") || arguments.contains("--help") ||
                     arguments.contains("-h") || arguments.contains("--version") ||
                     arguments.contains("-v");
 

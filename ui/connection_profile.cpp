@@ -44,7 +44,8 @@ QString ConnectionProfile::problem() const {
     if (pg_host.trimmed().isEmpty())
         return QObject::tr("PostgreSQL needs a host.");
     if (!parse_payload_format(payload_format.toStdString()))
-        return QObject::tr("Payload storage must be jsonb or zstd, not \"%1\".").arg(payload_format);
+        return QObject::tr("Payload storage must be jsonb or zstd, not \"%1\".")
+            .arg(payload_format);
     if (pg_port <= 0 || pg_port > 65535)
         return QObject::tr("PostgreSQL's port must be between 1 and 65535.");
     if (pg_database.trimmed().isEmpty())

@@ -1,6 +1,5 @@
 #include "ui/connection_profile_dialog.h"
 
-#include <algorithm>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -12,6 +11,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "ui/connection_profile_secrets.h"
 #include "ui/theme.h"

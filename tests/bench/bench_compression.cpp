@@ -41,9 +41,9 @@ std::vector<std::string> generator_events(int count, int payload_bytes, int64_t 
 }
 
 struct CodecFigures {
-    double ratio = 0;             // raw bytes / compressed bytes
-    double compress_mb_s = 0;     // raw MB compressed per second (one thread)
-    double decompress_mb_s = 0;   // raw MB produced per second (one thread)
+    double ratio = 0;            // raw bytes / compressed bytes
+    double compress_mb_s = 0;    // raw MB compressed per second (one thread)
+    double decompress_mb_s = 0;  // raw MB produced per second (one thread)
     double mean_frame_bytes = 0;
     std::vector<std::string> frames;
 };
@@ -112,7 +112,8 @@ double disk_bytes(PgConnection& connection, const std::string& table, const std:
     if (!copy.empty())
         connection.copy_in("COPY " + table + " FROM STDIN", copy);
     connection.exec("VACUUM " + table);
-    return std::stod(connection.query_column("SELECT pg_total_relation_size('" + table + "')").at(0));
+    return std::stod(
+        connection.query_column("SELECT pg_total_relation_size('" + table + "')").at(0));
 }
 
 struct Row {
@@ -157,8 +158,7 @@ int main(int argc, char** argv) {
         // Trained on one set of events, measured on others (as the engine trains on the first
         // events and compresses the ones after).
         const auto training = generator_events(scenario.training, scenario.payload_bytes, 0);
-        const auto events =
-            generator_events(scenario.events, scenario.payload_bytes, 10'000'000);
+        const auto events = generator_events(scenario.events, scenario.payload_bytes, 10'000'000);
         for (const auto& event : events)
             row.raw_total += double(event.size());
         row.raw_mean = row.raw_total / double(events.size());
@@ -175,18 +175,20 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s: loading PostgreSQL tables...\n", scenario.label);
         row.jsonb_disk = disk_bytes(connection, "bench_jsonb", "jsonb", events);
         row.zstd_disk = disk_bytes(connection, "bench_zstd", "bytea", row.alone.frames);
-        row.zstd_dict_disk = disk_bytes(connection, "bench_zstd_dict", "bytea",
-                                        row.with_dictionary.frames);
+        row.zstd_dict_disk =
+            disk_bytes(connection, "bench_zstd_dict", "bytea", row.with_dictionary.frames);
         rows.push_back(std::move(row));
     }
 
     std::printf("\n=== Spillway payload compression benchmark ===\n");
-    std::printf("zstd %s, level %d, one event per frame, one thread; dictionary %zu KiB "
-                "(ZDICT_trainFromBuffer) trained on other events of the same kind%s\n\n",
-                ZSTD_versionString(), kLevel, kDictionaryBytes / 1024,
-                quick ? " (--quick: fewer events, shorter timing)" : "");
-    std::printf("| events | count | raw B/event | method | ratio | B/event | compress MB/s "
-                "| decompress MB/s |\n");
+    std::printf(
+        "zstd %s, level %d, one event per frame, one thread; dictionary %zu KiB "
+        "(ZDICT_trainFromBuffer) trained on other events of the same kind%s\n\n",
+        ZSTD_versionString(), kLevel, kDictionaryBytes / 1024,
+        quick ? " (--quick: fewer events, shorter timing)" : "");
+    std::printf(
+        "| events | count | raw B/event | method | ratio | B/event | compress MB/s "
+        "| decompress MB/s |\n");
     std::printf("|---|---:|---:|---|---:|---:|---:|---:|\n");
     for (const auto& row : rows) {
         for (const auto* figures : {&row.alone, &row.with_dictionary})
@@ -196,10 +198,12 @@ int main(int argc, char** argv) {
                         figures->mean_frame_bytes, figures->compress_mb_s,
                         figures->decompress_mb_s);
     }
-    std::printf("\nOn disk in PostgreSQL 15 (one-column table, after VACUUM; "
-                "pg_total_relation_size, so row headers and TOAST included):\n\n");
-    std::printf("| events | raw B/event | jsonb B/row | bytea zstd-3 B/row | bytea zstd-3 + dict "
-                "B/row | jsonb / raw | zstd+dict / jsonb |\n");
+    std::printf(
+        "\nOn disk in PostgreSQL 15 (one-column table, after VACUUM; "
+        "pg_total_relation_size, so row headers and TOAST included):\n\n");
+    std::printf(
+        "| events | raw B/event | jsonb B/row | bytea zstd-3 B/row | bytea zstd-3 + dict "
+        "B/row | jsonb / raw | zstd+dict / jsonb |\n");
     std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
     for (const auto& row : rows) {
         const double n = row.events;

@@ -39,9 +39,10 @@ int64_t now_ms() {
 std::string order_json(const std::string& event_id, int64_t seq) {
     std::string items;
     for (int i = 0; i < 3; ++i)
-        items += std::string(i ? "," : "") + "{\"sku\":\"SKU-" + std::to_string((seq * 31 + i) % 9973) +
-                 "\",\"quantity\":" + std::to_string(1 + (seq + i) % 5) + ",\"unit_price_eur\":" +
-                 std::to_string(3 + (seq * 7 + i) % 180) + ".99}";
+        items += std::string(i ? "," : "") + "{\"sku\":\"SKU-" +
+                 std::to_string((seq * 31 + i) % 9973) +
+                 "\",\"quantity\":" + std::to_string(1 + (seq + i) % 5) +
+                 ",\"unit_price_eur\":" + std::to_string(3 + (seq * 7 + i) % 180) + ".99}";
     std::string quoted_id;
     append_json_string(quoted_id, event_id);
     return "{\"event_id\":" + quoted_id +
@@ -83,9 +84,8 @@ private:
     void produce_generator_events(int count) {
         for (int i = 0; i < count; ++i, ++next_seq_) {
             const std::string id = "z-" + std::to_string(next_seq_);
-            const std::string payload =
-                make_event_json(id, int(next_seq_ % 300), next_seq_, now_ms(), 300,
-                                uint64_t(next_seq_) * 104729);
+            const std::string payload = make_event_json(
+                id, int(next_seq_ % 300), next_seq_, now_ms(), 300, uint64_t(next_seq_) * 104729);
             produced_[id] = payload;
             producer_->send(fixture_->topic(), payload, "dev");
         }
@@ -99,9 +99,7 @@ private:
         }
     }
 
-    bool settle() {
-        return producer_->flush() && fixture_->wait_all_committed(*engine_, 60s);
-    }
+    bool settle() { return producer_->flush() && fixture_->wait_all_committed(*engine_, 60s); }
 
     int64_t rows_with(const std::string& condition) {
         return fixture_->scalar(std::string("SELECT count(*) FROM ") + kEvents + " WHERE " +
@@ -129,14 +127,11 @@ private slots:
         options.sink.dictionary.dictionary_bytes = 16 * 1024;
         options.knobs.flush_interval_ms = 50;
         options.knobs.batch_size = 100;
-        engine_ = std::make_unique<Engine>(options);
-        engine_->start();
+        engine_ = PipelineFixture::start_engine(options);
     }
 
     void cleanupTestCase() {
-        if (engine_ && engine_->running())
-            engine_->drain_and_stop();
-        engine_.reset();
+        PipelineFixture::drain_and_reset(engine_);
         producer_.reset();
         fixture_.reset();
     }
@@ -156,7 +151,8 @@ private slots:
         QVERIFY(rows_with("dict_id = 1") >= 600);
         const Snapshot s = engine_->sample_now();
         QCOMPARE(s.payload_format, std::string("zstd"));
-        QVERIFY2(s.dictionary_trained_ratio > 2.0, qPrintable(QString::number(s.dictionary_trained_ratio)));
+        QVERIFY2(s.dictionary_trained_ratio > 2.0,
+                 qPrintable(QString::number(s.dictionary_trained_ratio)));
         // 600 rows compressed alone, 600 with the dictionary: better than compressing alone.
         QVERIFY2(s.payload_stored_bytes > 0 && s.compression_ratio > 1.5,
                  qPrintable(QString("raw %1 stored %2 ratio %3 rolling %4")

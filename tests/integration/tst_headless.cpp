@@ -50,10 +50,10 @@ private slots:
     // The same verified run with compressed payloads: the summary names the format and a ratio
     // above 1 (a dictionary is trained on the first 5,000 events).
     void demoRunWithZstdPayloads() {
-        const Run result = run({"--headless", "--demo", "--events", "20000", "--partitions", "2",
-                                "--batch-size", "1000", "--writers", "2", "--payload-format",
-                                "zstd"},
-                               180000);
+        const Run result =
+            run({"--headless", "--demo", "--events", "20000", "--partitions", "2", "--batch-size",
+                 "1000", "--writers", "2", "--payload-format", "zstd"},
+                180000);
         QVERIFY2(result.exit_code == 0, qPrintable(result.out + result.err));
         QVERIFY2(result.out.contains(QRegularExpression("events table\\s+[0-9,]+ rows; distinct "
                                                         "valid produced [0-9,]+  OK")),

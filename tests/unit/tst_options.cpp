@@ -103,8 +103,8 @@ private slots:
 
     void parsesReadEvents() {
         const auto outcome =
-            parse_options({"spillway", "--read-events", "--pg", "host=127.0.0.1", "--table",
-                           "ev", "--since", "2026-11-01", "--until", "2026-12-01", "--limit", "9"});
+            parse_options({"spillway", "--read-events", "--pg", "host=127.0.0.1", "--table", "ev",
+                           "--since", "2026-11-01", "--until", "2026-12-01", "--limit", "9"});
         QVERIFY2(outcome.options.has_value(), outcome.output.c_str());
         QVERIFY(outcome.options->read_events);
         QCOMPARE(outcome.options->since.value_or(""), std::string("2026-11-01"));

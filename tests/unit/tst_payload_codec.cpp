@@ -64,8 +64,9 @@ private slots:
         const auto events = generator_events(1000, 300, 1'000'000);
         const double alone = compression_ratio(events, nullptr, 3);
         const double with_dictionary = compression_ratio(events, dictionary.get(), 3);
-        QVERIFY2(with_dictionary > alone * 1.5,
-                 qPrintable(QString("alone %1, with dictionary %2").arg(alone).arg(with_dictionary)));
+        QVERIFY2(
+            with_dictionary > alone * 1.5,
+            qPrintable(QString("alone %1, with dictionary %2").arg(alone).arg(with_dictionary)));
     }
 
     void frameWithoutItsDictionaryIsAClearError() {
