@@ -3,6 +3,7 @@
 #include <QHostAddress>
 #include <QString>
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 
@@ -57,6 +58,22 @@ std::string table_name(const std::string& value) {
         throw OptionProblem{"\"" + name +
                             "\" is not a valid table name (letters, digits, _; at most 57 "
                             "characters; optionally schema.table)"};
+    return name;
+}
+
+// Kafka's own rule for topic names. The writers store the topic with every row, so it must
+// never carry a quote or a backslash into SQL text.
+std::string topic_name(const std::string& value) {
+    const std::string name = text(value);
+    const bool legal = name.size() <= 249 && name != "." && name != ".." &&
+                       std::all_of(name.begin(), name.end(), [](char c) {
+                           return std::isalnum(static_cast<unsigned char>(c)) || c == '.' ||
+                                  c == '_' || c == '-';
+                       });
+    if (!legal)
+        throw OptionProblem{"\"" + name +
+                            "\" is not a valid Kafka topic name (letters, digits, . _ -; at most "
+                            "249 characters)"};
     return name;
 }
 
@@ -139,7 +156,7 @@ const std::vector<OptionDefinition>& option_definitions() {
          "Kafka bootstrap servers (instead of the embedded cluster).", nullptr, K::Text,
          [](O& o, S v) { o.bootstrap_servers = text(v); }},
         {"topic", "source", "NAME", "Kafka topic to consume.", "events", K::Text,
-         [](O& o, S v) { o.topic = text(v); }},
+         [](O& o, S v) { o.topic = topic_name(v); }},
         {"group", "source", "NAME", "Kafka consumer group.", "spillway", K::Text,
          [](O& o, S v) { o.group = text(v); }},
         {"id-field", "source", "FIELD",

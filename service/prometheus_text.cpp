@@ -54,6 +54,9 @@ std::string number(double value) {
         return value > 0 ? "+Inf" : "-Inf";
     if (std::isnan(value))
         return "NaN";
+    // Counts print as whole numbers (2607376, not 2.607376e+06) while doubles hold them exactly.
+    if (value == std::floor(value) && std::fabs(value) < 9007199254740992.0)
+        return std::to_string(static_cast<int64_t>(value));
     char text[40];
     const auto result = std::to_chars(text, text + sizeof text, value, std::chars_format::general);
     return std::string(text, result.ptr);

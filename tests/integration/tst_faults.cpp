@@ -63,12 +63,7 @@ private:
 
     LoadGeneratorOptions load(int64_t events, double rate, uint64_t seed,
                               const std::string& prefix) const {
-        LoadGeneratorOptions options = fixture_->load_options(events, rate);
-        options.duplicate_share = 0.02;
-        options.malformed_share = 0.01;
-        options.seed = seed;
-        options.id_prefix = prefix;
-        return options;
+        return fixture_->mixed_load(events, rate, seed, prefix);
     }
 
 

@@ -28,12 +28,7 @@ private:
 
     LoadGeneratorOptions load(uint64_t seed, const std::string& prefix) const {
         // 90,000 events (~27 MB) at 6,000/s into six partitions, consumed while produced.
-        LoadGeneratorOptions options = fixture_->load_options(90'000, 6'000);
-        options.duplicate_share = 0.02;
-        options.malformed_share = 0.01;
-        options.seed = seed;
-        options.id_prefix = prefix;
-        return options;
+        return fixture_->mixed_load(90'000, 6'000, seed, prefix);
     }
 
     void verify_exactly_once(const std::string& group, const std::string& table,

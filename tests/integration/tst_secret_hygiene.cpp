@@ -117,11 +117,7 @@ private slots:
         const quint16 port = served_port(output);
         QVERIFY(port > 0);
 
-        LoadGeneratorOptions load = fixture_->load_options(3000);
-        load.malformed_share = 0.02;
-        load.seed = 91;
-        load.id_prefix = "sec";
-        LoadGenerator generator(load);
+        LoadGenerator generator(fixture_->mixed_load(3000, 0, 91, "sec"));
         generator.start();
         generator.wait();
         QVERIFY(fixture_->wait_group_committed("secrets", 120s));

@@ -75,12 +75,7 @@ private slots:
         port_ = static_cast<quint16>(std::stoi(address.substr(address.rfind(':') + 1)));
         QVERIFY(port_ > 0);
 
-        LoadGeneratorOptions load = fixture_->load_options(8000);
-        load.duplicate_share = 0.02;
-        load.malformed_share = 0.02;
-        load.seed = 71;
-        load.id_prefix = "api";
-        LoadGenerator generator(load);
+        LoadGenerator generator(fixture_->mixed_load(8000, 0, 71, "api"));
         generator.start();
         generator.wait();
         produced_ = generator.stats();

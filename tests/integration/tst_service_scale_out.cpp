@@ -140,12 +140,7 @@ private slots:
         qInfo().noquote() << "spread over three instances:" << assignment_text(all);
 
         // 60,000 events (~18 MB, within the mock's retention) at 2,000/s: about 30 s of load.
-        LoadGeneratorOptions load = fixture_->load_options(60'000, 2'000);
-        load.duplicate_share = 0.02;
-        load.malformed_share = 0.01;
-        load.seed = 81;
-        load.id_prefix = "so";
-        LoadGenerator generator(load);
+        LoadGenerator generator(fixture_->mixed_load(60'000, 2'000, 81, "so"));
         generator.start();
         // Kill only once every instance has been writing for a while.
         const auto written = [&](const Instance& instance) {

@@ -50,6 +50,16 @@ LoadGeneratorOptions PipelineFixture::load_options(int64_t events, double rate) 
     return options;
 }
 
+LoadGeneratorOptions PipelineFixture::mixed_load(int64_t events, double rate, uint64_t seed,
+                                                 const std::string& id_prefix) const {
+    LoadGeneratorOptions options = load_options(events, rate);
+    options.duplicate_share = 0.02;
+    options.malformed_share = 0.01;
+    options.seed = seed;
+    options.id_prefix = id_prefix;
+    return options;
+}
+
 std::vector<int64_t> PipelineFixture::end_offsets() {
     return query_end_offsets(bootstrap_servers(), topic_);
 }

@@ -29,6 +29,9 @@ public:
     EngineOptions engine_options(const std::string& group, const std::string& table = "events",
                                  const std::string& dead_letter_table = "dead_letters") const;
     LoadGeneratorOptions load_options(int64_t events, double rate = 0) const;
+    // A realistic mix: 2 % exact duplicates, 1 % malformed, ids "<prefix>-...", a fixed seed.
+    LoadGeneratorOptions mixed_load(int64_t events, double rate, uint64_t seed,
+                                    const std::string& id_prefix) const;
 
     // Waits until every partition's committed offset (as the engine saw its commits) equals the
     // log-end offset; false on timeout. Prints the engine's figures on failure.

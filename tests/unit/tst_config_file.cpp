@@ -94,6 +94,8 @@ private slots:
         QTest::newRow("bad table name") << "[postgres]\ntable = \"x; drop table y\"\n"
                                         << "2: postgres.table: \"x; drop table y\" is not a valid "
                                            "table name";
+        QTest::newRow("bad topic") << "[source]\ntopic = \"it's\"\n"
+                                   << "2: source.topic: \"it's\" is not a valid Kafka topic name";
         QTest::newRow("kafka property") << "[kafka]\n# comment\nfetch.wait.max.ms = \"soon\"\n"
                                         << "3: kafka.fetch.wait.max.ms: ";
         QTest::newRow("unknown kafka property") << "[kafka]\nno.such.property = 1\n"
