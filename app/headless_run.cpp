@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <QCoreApplication>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -14,7 +15,10 @@
 #include "core/demo_environment.h"
 #include "core/engine.h"
 #include "core/load_generator.h"
+#include "core/conninfo.h"
 #include "core/pg_connection.h"
+#include "core/secrets.h"
+#include "service/service_endpoint.h"
 
 namespace spillway {
 
@@ -105,6 +109,22 @@ void print_summary(std::ostream& out, const Snapshot& s, const LoadGeneratorStat
     out << "  peak RSS            " << fixed(peak_rss_mib(), 0) << " MiB\n";
 }
 
+// With --listen: /metrics and the control API next to the engine; POST /api/v1/drain asks for
+// the same graceful stop as SIGTERM.
+std::unique_ptr<ServiceEndpoint> start_endpoint(const AppOptions& options, Engine& engine,
+                                                std::ostream& err) {
+    if (options.listen.empty())
+        return nullptr;
+    auto endpoint = std::make_unique<ServiceEndpoint>(
+        engine, ServiceEndpointOptions{options.listen, options.api_token_file,
+                                       QCoreApplication::applicationVersion().toStdString(),
+                                       [] { g_stop_signals.fetch_add(1); }});
+    endpoint->start();
+    err << "Serving /metrics and the control API on http://" << endpoint->address()
+        << (options.api_token_file.empty() ? " (API off: no --api-token-file)" : "") << "\n";
+    return endpoint;
+}
+
 // A graceful drain that a second SIGINT/SIGTERM cuts short: the process exits at once, and what
 // was not committed is simply read again by the next run.
 DrainReport drain_until_second_signal(Engine& engine) {
@@ -132,12 +152,14 @@ int run_demo(const AppOptions& options, std::ostream& out, std::ostream& err) {
     environment.start();
     err << "  Kafka      " << environment.bootstrap_servers() << " topic " << options.topic << "\n";
     err << "  PostgreSQL "
-        << (environment.postgres() ? environment.conninfo() : "(given with --pg)") << "\n";
+        << (environment.postgres() ? redact_conninfo(environment.conninfo()) : "(given with --pg)")
+        << "\n";
 
     plan.engine.source.bootstrap_servers = environment.bootstrap_servers();
     plan.engine.sink.conninfo = environment.conninfo();
     Engine engine(plan.engine);
     engine.start();
+    const auto endpoint = start_endpoint(options, engine, err);
 
     plan.load.bootstrap_servers = environment.bootstrap_servers();
     LoadGenerator generator(plan.load);
@@ -206,6 +228,7 @@ int run_demo(const AppOptions& options, std::ostream& out, std::ostream& err) {
 int run_service(const AppOptions& options, std::ostream& out, std::ostream& err) {
     Engine engine(make_run_plan(options).engine);
     engine.start();
+    const auto endpoint = start_endpoint(options, engine, err);
     err << "Spillway is consuming \"" << options.topic
         << "\"; SIGINT or SIGTERM drains and stops.\n";
     auto next_print = std::chrono::steady_clock::now();
@@ -239,7 +262,7 @@ int run_headless(const AppOptions& options, std::ostream& out, std::ostream& err
     try {
         return options.demo ? run_demo(options, out, err) : run_service(options, out, err);
     } catch (const std::exception& error) {
-        err << "error: " << error.what() << "\n";
+        err << "error: " << redact(error.what()) << "\n";
         return 1;
     }
 }

@@ -8,13 +8,14 @@
 #include "app/headless_run.h"
 #include "app/options.h"
 #include "app/run_plan.h"
+#include "core/secrets.h"
 #include "ui/console.h"
 
 int main(int argc, char** argv) {
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
-    bool headless = arguments.contains("--headless") || arguments.contains("--help") ||
+    bool headless = arguments.contains("--headless") || arguments.contains("--check-config") || arguments.contains("--help") ||
                     arguments.contains("-h") || arguments.contains("--version") ||
                     arguments.contains("-v");
 
@@ -27,6 +28,8 @@ int main(int argc, char** argv) {
     QCoreApplication::setOrganizationName("spillway");
     QCoreApplication::setApplicationVersion(SPILLWAY_VERSION);
 
+    // Whatever is logged from here on has registered secrets replaced (see core/secrets.h).
+    spillway::install_redacting_message_handler();
     const auto parsed = spillway::parse_options(QCoreApplication::arguments());
     if (!parsed.options) {
         (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.output << std::endl;

@@ -2,91 +2,104 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <cmath>
-#include <limits>
 
-#include "core/pg_connection.h"
+#include "app/config_file.h"
+#include "app/option_table.h"
+#include "core/conninfo.h"
 
 namespace spillway {
 
+std::map<std::string, std::string> AppOptions::effective_kafka_properties() const {
+    std::map<std::string, std::string> properties = kafka_properties;
+    // The dedicated options win over the same property given in [kafka].
+    const std::pair<const char*, const std::string*> dedicated[] = {
+        {"security.protocol", &kafka_security_protocol},
+        {"sasl.mechanism", &kafka_sasl_mechanism},
+        {"sasl.username", &kafka_sasl_username},
+        {"sasl.password", &kafka_sasl_password},
+        {"ssl.ca.location", &kafka_ssl_ca_location},
+        {"ssl.certificate.location", &kafka_ssl_certificate_location},
+        {"ssl.key.location", &kafka_ssl_key_location},
+        {"ssl.key.password", &kafka_ssl_key_password},
+    };
+    for (const auto& [name, value] : dedicated)
+        if (!value->empty())
+            properties[name] = *value;
+    return properties;
+}
+
+std::string AppOptions::effective_conninfo() const {
+    if (pg.empty())
+        return pg;
+    return conninfo_with(pg, {{"sslmode", pg_sslmode},
+                              {"sslrootcert", pg_sslrootcert},
+                              {"sslcert", pg_sslcert},
+                              {"sslkey", pg_sslkey},
+                              {"password", pg_password}});
+}
+
 namespace {
 
-struct Failure {
-    std::string message;
-};
-
-int64_t to_integer(const QCommandLineParser& parser, const QString& name, int64_t min,
-                   int64_t max) {
-    const QString text = parser.value(name);
-    bool ok = false;
-    const qlonglong value = text.toLongLong(&ok);
-    if (!ok || value < min || value > max)
-        throw Failure{"--" + name.toStdString() + ": \"" + text.toStdString() +
-                      "\" is not a whole number from " + std::to_string(min) + " to " +
-                      std::to_string(max)};
-    return value;
+QString help_text(const OptionDefinition& definition) {
+    QString help = QString::fromUtf8(definition.help);
+    if (definition.default_value && definition.kind != OptionKind::Flag)
+        help += QStringLiteral(" Default: %1.").arg(QString::fromUtf8(definition.default_value));
+    if (definition.section)
+        help += QStringLiteral(" Config: [%1] %2.")
+                    .arg(QString::fromUtf8(definition.section),
+                         QString::fromStdString(definition.config_key()));
+    return help;
 }
 
-double to_number(const QCommandLineParser& parser, const QString& name, double min, double max) {
-    const QString text = parser.value(name);
-    bool ok = false;
-    const double value = text.toDouble(&ok);
-    if (!ok || !std::isfinite(value) || value < min || value > max)
-        throw Failure{"--" + name.toStdString() + ": \"" + text.toStdString() +
-                      "\" is not a number from " + std::to_string(min) + " to " +
-                      std::to_string(max)};
-    return value;
+AppOptions defaults() {
+    AppOptions options;
+    for (const auto& definition : option_definitions())
+        if (definition.default_value)
+            definition.apply(options, definition.default_value);
+    return options;
 }
 
-std::string to_text(const QCommandLineParser& parser, const QString& name) {
-    const QString text = parser.value(name).trimmed();
-    if (text.isEmpty())
-        throw Failure{"--" + name.toStdString() + " needs a value"};
-    return text.toStdString();
+std::string join_lines(const std::vector<std::string>& lines) {
+    std::string text;
+    for (const auto& line : lines)
+        text += (text.empty() ? "" : "\n") + line;
+    return text;
 }
 
 }  // namespace
+
+int check_config_file(const std::string& path, std::string& report) {
+    AppOptions options = defaults();
+    auto problems = apply_config_file(path, options);
+    if (problems.empty()) {
+        // A config file describes a service: check it as `--headless --config FILE` would run.
+        options.headless = true;
+        try {
+            finish_options(options);
+        } catch (const OptionProblem& problem) {
+            problems.push_back(path + ": " + problem.problem);
+        }
+    }
+    report = problems.empty() ? path + ": OK" : join_lines(problems);
+    return problems.empty() ? 0 : 1;
+}
 
 ParseOutcome parse_options(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
         "Spillway: a Kafka -> PostgreSQL ingestion engine with an operations console.\n"
         "Without options it opens the console. --demo runs on the embedded default: librdkafka's\n"
-        "mock cluster on 127.0.0.1, a private PostgreSQL server and a load generator.");
+        "mock cluster on 127.0.0.1, a private PostgreSQL server and a load generator.\n"
+        "`spillway --headless --config FILE` runs as a service; options override the file.");
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const auto help = parser.addHelpOption();
     const auto version = parser.addVersionOption();
-    parser.addOptions({
-        {"headless", "Run without a window; print progress and a summary."},
-        {"demo", "Use the embedded default (mock Kafka, private PostgreSQL, load generator)."},
-        {"events", "Demo: events to produce (0 = until stopped).", "N", "0"},
-        {"rate", "Demo: events per second to produce (0 = as fast as possible).", "R", "0"},
-        {"partitions", "Demo: topic partitions (0 = sized for the volume).", "P", "0"},
-        {"brokers", "Demo: mock cluster brokers.", "N", "3"},
-        {"payload-bytes", "Demo: approximate size of one event.", "S", "300"},
-        {"devices", "Demo: device population (Kafka keys).", "N", "10000"},
-        {"duplicate-share", "Demo: share of exact duplicate events, 0..1.", "F", "0.02"},
-        {"malformed-share", "Demo: share of malformed messages, 0..1.", "F", "0.01"},
-        {"bootstrap-servers", "Kafka bootstrap servers (instead of the embedded cluster).",
-         "HOST:PORT,..."},
-        {"topic", "Kafka topic to consume.", "NAME", "events"},
-        {"group", "Kafka consumer group.", "NAME", "spillway"},
-        {"pg", "PostgreSQL connection string (instead of the embedded server).", "CONNINFO"},
-        {"table", "Events table ([schema.]name).", "NAME", "events"},
-        {"dead-letter-table", "Dead-letter table ([schema.]name).", "NAME", "dead_letters"},
-        {"id-field", "JSON field holding the event id; empty = hash of the payload.", "FIELD",
-         "event_id"},
-        {"batch-size", "Events per batch.", "B", "5000"},
-        {"flush-interval-ms", "A partial batch leaves after this many milliseconds.", "I", "200"},
-        {"writers", "Concurrent writers (one PostgreSQL connection each).", "W", "4"},
-        {"queue-capacity", "Queue capacity in events.", "N", "200000"},
-        {"queue-bytes", "Queue capacity in bytes.", "BYTES", QString::number(256u << 20)},
-        {"overflow-policy",
-         "What happens when the queue is full: backpressure (pause consumption) or dead-letter "
-         "(park events in the dead-letter table, replay them when there is room).",
-         "POLICY", "backpressure"},
-        {"drain-timeout-ms", "How long a graceful stop waits for in-flight writes.", "MS", "30000"},
-    });
+    for (const auto& definition : option_definitions()) {
+        QCommandLineOption option(QString::fromUtf8(definition.name), help_text(definition));
+        if (definition.value_name)
+            option.setValueName(QString::fromUtf8(definition.value_name));
+        parser.addOption(option);
+    }
 
     ParseOutcome outcome;
     if (!parser.parse(arguments)) {
@@ -108,63 +121,42 @@ ParseOutcome parse_options(const QStringList& arguments) {
                          parser.positionalArguments().first().toStdString() + "\"\nTry --help.";
         return outcome;
     }
+    if (parser.isSet("check-config")) {
+        outcome.exit_code = check_config_file(parser.value("check-config").toStdString(),
+                                              outcome.output);
+        return outcome;
+    }
 
-    try {
-        AppOptions o;
-        o.headless = parser.isSet("headless");
-        o.demo = parser.isSet("demo");
-        o.events = to_integer(parser, "events", 0, std::numeric_limits<int64_t>::max() / 2);
-        o.rate = to_number(parser, "rate", 0, 1e8);
-        o.partitions = static_cast<int>(to_integer(parser, "partitions", 0, 10000));
-        o.brokers = static_cast<int>(to_integer(parser, "brokers", 1, 16));
-        o.payload_bytes = static_cast<int>(to_integer(parser, "payload-bytes", 200, 1 << 20));
-        o.devices = static_cast<int>(to_integer(parser, "devices", 1, 100'000'000));
-        o.duplicate_share = to_number(parser, "duplicate-share", 0, 0.9);
-        o.malformed_share = to_number(parser, "malformed-share", 0, 0.9);
-        if (o.duplicate_share + o.malformed_share > 0.95)
-            throw Failure{
-                "--duplicate-share plus --malformed-share must leave room for valid events"};
-        if (parser.isSet("bootstrap-servers"))
-            o.bootstrap_servers = to_text(parser, "bootstrap-servers");
-        o.topic = to_text(parser, "topic");
-        o.group = to_text(parser, "group");
-        if (parser.isSet("pg"))
-            o.pg = to_text(parser, "pg");
-        o.table = to_text(parser, "table");
-        o.dead_letter_table = to_text(parser, "dead-letter-table");
-        for (const auto& [name, value] :
-             {std::pair{"table", o.table}, {"dead-letter-table", o.dead_letter_table}}) {
-            if (!valid_table_name(value))
-                throw Failure{
-                    std::string("--") + name + ": \"" + value +
-                    "\" is not a valid table name (letters, digits, _; optionally schema.table)"};
+    AppOptions options = defaults();
+    if (parser.isSet("config")) {
+        const auto problems = apply_config_file(parser.value("config").toStdString(), options);
+        if (!problems.empty()) {
+            outcome.exit_code = 2;
+            outcome.output = join_lines(problems);
+            return outcome;
         }
-        o.id_field = parser.value("id-field").toStdString();
-        o.knobs.batch_size = static_cast<int>(to_integer(parser, "batch-size", 1, 1'000'000));
-        o.knobs.flush_interval_ms =
-            static_cast<int>(to_integer(parser, "flush-interval-ms", 1, 600'000));
-        o.knobs.writer_concurrency = static_cast<int>(to_integer(parser, "writers", 1, 64));
-        o.knobs.queue_capacity_events =
-            static_cast<size_t>(to_integer(parser, "queue-capacity", 1, 100'000'000));
-        o.knobs.queue_capacity_bytes =
-            static_cast<size_t>(to_integer(parser, "queue-bytes", 65536, int64_t(64) << 30));
-        const auto policy = parse_overflow_policy(parser.value("overflow-policy").toStdString());
-        if (!policy)
-            throw Failure{"--overflow-policy: \"" + parser.value("overflow-policy").toStdString() +
-                          "\" is not one of backpressure, dead-letter"};
-        o.knobs.overflow_policy = *policy;
-        o.drain_timeout_ms = static_cast<int>(to_integer(parser, "drain-timeout-ms", 0, 3'600'000));
-        if (const auto reason = validate(o.knobs); !reason.empty())
-            throw Failure{reason};
-        if (!o.demo && (o.bootstrap_servers.empty() != o.pg.empty()))
-            throw Failure{o.pg.empty() ? "--pg is needed with --bootstrap-servers (or use --demo)"
-                                       : "--bootstrap-servers is needed with --pg (or use --demo)"};
-        if (o.headless && !o.demo && o.bootstrap_servers.empty())
-            throw Failure{"--headless needs --demo, or --bootstrap-servers and --pg"};
-        outcome.options = o;
-    } catch (const Failure& failure) {
+    }
+    try {
+        for (const auto& definition : option_definitions()) {
+            const QString name = QString::fromUtf8(definition.name);
+            if (!parser.isSet(name))
+                continue;
+            try {
+                if (definition.kind == OptionKind::Flag) {
+                    definition.apply(options, "true");
+                } else {
+                    for (const QString& value : parser.values(name))
+                        definition.apply(options, value.toStdString());
+                }
+            } catch (const OptionProblem& problem) {
+                throw OptionProblem{"--" + std::string(definition.name) + ": " + problem.problem};
+            }
+        }
+        finish_options(options);
+        outcome.options = options;
+    } catch (const OptionProblem& problem) {
         outcome.exit_code = 2;
-        outcome.output = failure.message + "\nTry --help.";
+        outcome.output = problem.problem + "\nTry --help.";
     }
     return outcome;
 }

@@ -3,6 +3,7 @@
 // These option names are a public interface: scripts use them. Add, never rename.
 #include <QStringList>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -35,6 +36,26 @@ struct AppOptions {
 
     Knobs knobs;
     int drain_timeout_ms = 30000;
+
+    // Service: metrics and the control API (empty listen: no HTTP server)
+    std::string listen;  // ADDR:PORT
+    bool allow_remote_listen = false;
+    std::string api_token_file;
+    std::string config_file;  // the file settings were read from, if any
+
+    // Transport security. Secrets come from files; the *_password members hold what was read
+    // (registered for redaction, never printed).
+    std::string kafka_security_protocol, kafka_sasl_mechanism, kafka_sasl_username;
+    std::string kafka_sasl_password_file, kafka_ssl_key_password_file;
+    std::string kafka_ssl_ca_location, kafka_ssl_certificate_location, kafka_ssl_key_location;
+    std::map<std::string, std::string> kafka_properties;  // [kafka] and --kafka-property, verbatim
+    std::string pg_sslmode, pg_sslrootcert, pg_sslcert, pg_sslkey, pg_password_file;
+    std::string kafka_sasl_password, kafka_ssl_key_password, pg_password;
+
+    // Every librdkafka property the consumer gets from these options (security ones included).
+    std::map<std::string, std::string> effective_kafka_properties() const;
+    // --pg with the sslmode/certificate/password parameters added through libpq's parser.
+    std::string effective_conninfo() const;
 };
 
 struct ParseOutcome {
@@ -44,5 +65,9 @@ struct ParseOutcome {
 };
 
 ParseOutcome parse_options(const QStringList& arguments);
+
+// `spillway --check-config FILE`: every problem as FILE:LINE: key: problem, one a line. Returns
+// the exit code (0: valid) and fills `report`.
+int check_config_file(const std::string& path, std::string& report);
 
 }  // namespace spillway

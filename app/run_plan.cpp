@@ -7,7 +7,9 @@ RunPlan make_run_plan(const AppOptions& options) {
     plan.demo = options.demo;
 
     plan.environment.bootstrap_servers = options.bootstrap_servers;
-    plan.environment.pg = options.pg;
+    // Built through libpq's parser with the TLS and password settings (validated when parsed).
+    const std::string conninfo = options.effective_conninfo();
+    plan.environment.pg = conninfo;
     plan.environment.kafka.brokers = options.brokers;
     plan.environment.kafka.topic = options.topic;
     plan.environment.kafka.partitions =
@@ -20,7 +22,8 @@ RunPlan make_run_plan(const AppOptions& options) {
     engine.source.topic = options.topic;
     engine.source.group_id = options.group;
     engine.source.decoder.id_field = options.id_field;
-    engine.sink.conninfo = options.pg;
+    engine.source.kafka_properties = options.effective_kafka_properties();
+    engine.sink.conninfo = conninfo;
     engine.sink.events_table = options.table;
     engine.sink.dead_letter_table = options.dead_letter_table;
     engine.knobs = options.knobs;

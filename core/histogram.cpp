@@ -24,6 +24,7 @@ double LatencyHistogram::bucket_upper_us(int bucket) {
 
 void LatencyHistogram::record_us(int64_t micros) {
     buckets_[static_cast<size_t>(bucket_for(micros))].fetch_add(1, std::memory_order_relaxed);
+    sum_us_.fetch_add(static_cast<uint64_t>(std::max<int64_t>(micros, 0)), std::memory_order_relaxed);
 }
 
 LatencyHistogram::Counts LatencyHistogram::counts() const {

@@ -15,6 +15,8 @@ public:
 
     void record_us(int64_t micros);
     Counts counts() const;
+    // Sum of every recorded value in microseconds (Prometheus histograms report it as _sum).
+    uint64_t sum_us() const { return sum_us_.load(std::memory_order_relaxed); }
 
     static int bucket_for(int64_t micros);
     static double bucket_upper_us(int bucket);
@@ -25,6 +27,7 @@ public:
 
 private:
     std::array<std::atomic<uint64_t>, kBuckets> buckets_{};
+    std::atomic<uint64_t> sum_us_{0};
 };
 
 }  // namespace spillway

@@ -7,6 +7,7 @@
 
 #include "core/bounded_queue.h"
 #include "core/json_text.h"
+#include "core/kafka_property_check.h"
 #include "core/knobs.h"
 #include "core/logging.h"
 #include "core/offset_tracker.h"
@@ -101,10 +102,9 @@ void KafkaSource::start() {
     char error[512];
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     auto set = [&](const std::string& name, const std::string& value) {
-        if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), error, sizeof error) !=
-            RD_KAFKA_CONF_OK) {
+        if (auto problem = set_kafka_property(conf, name, value); !problem.empty()) {
             rd_kafka_conf_destroy(conf);
-            throw std::runtime_error("Kafka property \"" + name + "\": " + error);
+            throw std::runtime_error("Kafka property \"" + name + "\": " + problem);
         }
     };
     set("bootstrap.servers", options_.bootstrap_servers);

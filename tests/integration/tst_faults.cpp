@@ -14,50 +14,13 @@
 #include "core/load_generator.h"
 #include "core/pg_connection.h"
 #include "core/sink_schema.h"
+#include "support/child_service.h"
 #include "support/pipeline_fixture.h"
 
 using namespace spillway;
 using namespace spillway::test;
 using namespace std::chrono_literals;
 
-namespace {
-
-QString text(const std::string& value) {
-    return QString::fromStdString(value);
-}
-
-// The last lines of a child's output, for failure messages.
-QString tail(const QString& output, int lines = 40) {
-    const QStringList all = output.split('\n');
-    return all.mid(std::max<qsizetype>(0, all.size() - lines)).join('\n');
-}
-
-// Runs a release action once: explicitly, or when the scope ends early (a failed check).
-class ReleaseOnExit {
-public:
-    explicit ReleaseOnExit(std::function<void()> action) : action_(std::move(action)) {}
-    ~ReleaseOnExit() {
-        try {
-            release();
-        } catch (const std::exception& error) {
-            qWarning() << "release failed:" << error.what();
-        }
-    }
-    ReleaseOnExit(const ReleaseOnExit&) = delete;
-    ReleaseOnExit& operator=(const ReleaseOnExit&) = delete;
-    void release() {
-        if (!done_) {
-            done_ = true;
-            action_();
-        }
-    }
-
-private:
-    std::function<void()> action_;
-    bool done_ = false;
-};
-
-}  // namespace
 
 class TstFaults : public QObject {
     Q_OBJECT
@@ -108,44 +71,6 @@ private:
         return options;
     }
 
-    // `spillway --headless` as a service on the fixture's Kafka and PostgreSQL.
-    QStringList service_arguments(const std::string& group, const std::string& table,
-                                  const std::string& dead_table, const QStringList& extra) const {
-        return QStringList{"--headless",
-                           "--bootstrap-servers",
-                           text(fixture_->bootstrap_servers()),
-                           "--pg",
-                           text(fixture_->conninfo()),
-                           "--topic",
-                           text(fixture_->topic()),
-                           "--group",
-                           text(group),
-                           "--table",
-                           text(table),
-                           "--dead-letter-table",
-                           text(dead_table)} +
-               extra;
-    }
-
-    // Waits until the service says it consumes: its signal handlers are installed by then. What it
-    // wrote to stderr meanwhile is appended to `err`.
-    static bool wait_until_consuming(QProcess& child, QString& err) {
-        const auto consuming = [&] {
-            err += QString::fromUtf8(child.readAllStandardError());
-            return err.contains("SIGINT or SIGTERM drains and stops");
-        };
-        if (!QTest::qWaitFor([&] { return consuming() || child.state() == QProcess::NotRunning; },
-                             60000))
-            return false;
-        return consuming() && child.state() == QProcess::Running;
-    }
-
-    // A killed engine stays a member of its group until its session times out (10 s). On the
-    // mock cluster, an instance that joins while the dead member is still listed can wait through
-    // several rebalance rounds (we saw 20 to 90 s); joining after the dead member's session has
-    // expired completes in about 10 s. There is no group state to poll for: the mock cluster does
-    // not serve DescribeGroups or ListGroups.
-    static void wait_out_dead_member() { QTest::qWait(12000); }
 
     // Backends of the engine waiting for a lock (on the blocked events table).
     int64_t writers_waiting_for_lock() {
@@ -304,7 +229,7 @@ private slots:
             stop_pulses = true;
             pulses.join();
         }};
-        const QStringList arguments = service_arguments(
+        const QStringList arguments = service_arguments(*fixture_, 
             group, table, dead_table,
             {"--batch-size", "1000", "--writers", "2", "--flush-interval-ms", "100"});
 
@@ -340,7 +265,7 @@ private slots:
             QTRY_VERIFY2_WITH_TIMEOUT(
                 committed_total() > before ||
                     (generator.finished() && committed_total() == end_total()),
-                qPrintable(tail(child.readAllStandardError())), 90000);
+                qPrintable(output_tail(child.readAllStandardError())), 90000);
             // Then kill it at a random moment, once something produced is not yet committed
             // (still in the broker, queued, being written, or written and not yet committed).
             const int delay_ms = static_cast<int>(random.bounded(100, 2500));
@@ -352,7 +277,7 @@ private slots:
                 },
                 5000);
             QVERIFY2(child.state() == QProcess::Running,
-                     qPrintable(tail(child.readAllStandardError())));
+                     qPrintable(output_tail(child.readAllStandardError())));
             child.kill();
             QVERIFY(child.waitForFinished(10000));
             QCOMPARE(child.exitStatus(), QProcess::CrashExit);
@@ -374,15 +299,15 @@ private slots:
         QProcess child;
         child.start(QStringLiteral(SPILLWAY_BINARY), arguments);
         QString err;
-        QVERIFY2(wait_until_consuming(child, err), qPrintable(tail(err)));
+        QVERIFY2(wait_until_consuming(child, err), qPrintable(output_tail(err)));
         const bool committed = fixture_->wait_group_committed(group, 150s);
-        QVERIFY2(committed, qPrintable(tail(err + child.readAllStandardError())));
+        QVERIFY2(committed, qPrintable(output_tail(err + child.readAllStandardError())));
         child.terminate();
         QVERIFY(child.waitForFinished(60000));
         const QString out = QString::fromUtf8(child.readAllStandardOutput());
         err += QString::fromUtf8(child.readAllStandardError());
         QCOMPARE(child.exitStatus(), QProcess::NormalExit);
-        QVERIFY2(child.exitCode() == 0, qPrintable(out + tail(err)));
+        QVERIFY2(child.exitCode() == 0, qPrintable(out + output_tail(err)));
         QVERIFY2(out.contains(QRegularExpression("lost to retention\\s+0\\n")), qPrintable(out));
 
         verify_census(produced);
@@ -485,13 +410,13 @@ private slots:
         blocker.exec("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
 
         const QStringList arguments =
-            service_arguments(group, table, dead_table, {"--batch-size", "2000", "--writers", "2"});
+            service_arguments(*fixture_, group, table, dead_table, {"--batch-size", "2000", "--writers", "2"});
         {
             QProcess child;
             child.start(QStringLiteral(SPILLWAY_BINARY), arguments);
             QVERIFY2(child.waitForStarted(10000), qPrintable(child.errorString()));
             QTRY_VERIFY2_WITH_TIMEOUT(writers_waiting_for_lock() == 2,
-                                      qPrintable(tail(child.readAllStandardError())), 60000);
+                                      qPrintable(output_tail(child.readAllStandardError())), 60000);
             // The first SIGTERM starts a graceful drain, which waits for the blocked writers...
             child.terminate();
             QTest::qWait(500);
@@ -501,8 +426,8 @@ private slots:
             QVERIFY(child.waitForFinished(10000));
             const QString err = QString::fromUtf8(child.readAllStandardError());
             QCOMPARE(child.exitStatus(), QProcess::NormalExit);
-            QVERIFY2(child.exitCode() == 130, qPrintable(tail(err)));
-            QVERIFY2(err.contains("stopped fast on a second signal"), qPrintable(tail(err)));
+            QVERIFY2(child.exitCode() == 130, qPrintable(output_tail(err)));
+            QVERIFY2(err.contains("stopped fast on a second signal"), qPrintable(output_tail(err)));
         }
         // Nothing was written, so no offset past the first was committed.
         QCOMPARE(std::stoll(blocker.query_column("SELECT count(*) FROM " + table).at(0)),
@@ -516,15 +441,15 @@ private slots:
         QProcess child;
         child.start(QStringLiteral(SPILLWAY_BINARY), arguments);
         QString err;
-        QVERIFY2(wait_until_consuming(child, err), qPrintable(tail(err)));
+        QVERIFY2(wait_until_consuming(child, err), qPrintable(output_tail(err)));
         const bool committed = fixture_->wait_group_committed(group, 120s);
-        QVERIFY2(committed, qPrintable(tail(err + child.readAllStandardError())));
+        QVERIFY2(committed, qPrintable(output_tail(err + child.readAllStandardError())));
         child.terminate();
         QVERIFY(child.waitForFinished(60000));
         const QString out = QString::fromUtf8(child.readAllStandardOutput());
         err += QString::fromUtf8(child.readAllStandardError());
         QCOMPARE(child.exitStatus(), QProcess::NormalExit);
-        QVERIFY2(child.exitCode() == 0, qPrintable(out + tail(err)));
+        QVERIFY2(child.exitCode() == 0, qPrintable(out + output_tail(err)));
         QVERIFY2(out.contains(QRegularExpression("lost to retention\\s+0\\n")), qPrintable(out));
         verify_census(produced);
         verify_tables(table, dead_table, produced.valid_distinct, produced.malformed);

@@ -1,0 +1,347 @@
+#include "app/option_table.h"
+
+#include <QHostAddress>
+#include <QString>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/conninfo.h"
+#include "core/kafka_property_check.h"
+#include "core/pg_connection.h"
+#include "core/secrets.h"
+
+namespace spillway {
+
+namespace {
+
+int64_t integer(const std::string& text, int64_t min, int64_t max) {
+    bool ok = false;
+    const qlonglong value = QString::fromStdString(text).trimmed().toLongLong(&ok);
+    if (!ok || value < min || value > max)
+        throw OptionProblem{"\"" + text + "\" is not a whole number from " + std::to_string(min) +
+                            " to " + std::to_string(max)};
+    return value;
+}
+
+double number(const std::string& text, double min, double max) {
+    bool ok = false;
+    const double value = QString::fromStdString(text).trimmed().toDouble(&ok);
+    if (!ok || !std::isfinite(value) || value < min || value > max)
+        throw OptionProblem{"\"" + text + "\" is not a number from " + std::to_string(min) +
+                            " to " + std::to_string(max)};
+    return value;
+}
+
+std::string text(const std::string& value) {
+    const QString trimmed = QString::fromStdString(value).trimmed();
+    if (trimmed.isEmpty())
+        throw OptionProblem{"needs a value"};
+    return trimmed.toStdString();
+}
+
+bool flag(const std::string& value) {
+    if (value == "true")
+        return true;
+    if (value == "false")
+        return false;
+    throw OptionProblem{"\"" + value + "\" is not true or false"};
+}
+
+std::string table_name(const std::string& value) {
+    const std::string name = text(value);
+    // The audit table is <dead-letter table>_audit: keep room for the suffix within PostgreSQL's
+    // 63-character identifiers, so the name is never silently truncated.
+    if (!valid_table_name(name) || name.size() - name.find('.') > 57)
+        throw OptionProblem{"\"" + name +
+                            "\" is not a valid table name (letters, digits, _; at most 57 "
+                            "characters; optionally schema.table)"};
+    return name;
+}
+
+// "ADDR:PORT" with an IP address (IPv6 in brackets) or localhost; port 0 picks a free one.
+std::string listen_address(const std::string& value) {
+    const std::string address = text(value);
+    const auto colon = address.rfind(':');
+    if (colon == std::string::npos || colon == 0)
+        throw OptionProblem{"\"" + address + "\" is not ADDR:PORT (e.g. 127.0.0.1:9464)"};
+    std::string host = address.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    if (host != "localhost" && QHostAddress(QString::fromStdString(host)).isNull())
+        throw OptionProblem{"\"" + host + "\" is not an IP address or localhost"};
+    integer(address.substr(colon + 1), 0, 65535);
+    return address;
+}
+
+constexpr int64_t kMaxEvents = std::numeric_limits<int64_t>::max() / 2;
+
+}  // namespace
+
+std::string OptionDefinition::config_key() const {
+    std::string key = name;
+    for (char& c : key)
+        if (c == '-')
+            c = '_';
+    return key;
+}
+
+const std::vector<OptionDefinition>& option_definitions() {
+    using K = OptionKind;
+    using O = AppOptions;
+    using S = const std::string&;
+    static const std::vector<OptionDefinition> definitions = {
+        {"config", nullptr, "FILE", "Read settings from a TOML config file; options override it.",
+         nullptr, K::Text, [](O& o, S v) { o.config_file = text(v); }},
+        {"check-config", nullptr, "FILE",
+         "Check a config file and exit: 0 when valid, else every problem as FILE:LINE: key: "
+         "problem.",
+         nullptr, K::Text, [](O&, S v) { text(v); }},
+        {"headless", nullptr, nullptr, "Run without a window; print progress and a summary.",
+         nullptr, K::Flag, [](O& o, S v) { o.headless = flag(v); }},
+
+        // Service
+        {"listen", "service", "ADDR:PORT",
+         "Serve /metrics and the control API on this address (port 0: any free port).", nullptr,
+         K::Text, [](O& o, S v) { o.listen = listen_address(v); }},
+        {"allow-remote-listen", "service", nullptr,
+         "Allow --listen on an address other than loopback (the API speaks plain HTTP: put a TLS "
+         "proxy in front).",
+         "false", K::Flag, [](O& o, S v) { o.allow_remote_listen = flag(v); }},
+        {"api-token-file", "service", "FILE",
+         "File holding the control API's bearer token (mode 600).", nullptr, K::Text,
+         [](O& o, S v) { o.api_token_file = text(v); }},
+
+        // Embedded demo
+        {"demo", "demo", nullptr,
+         "Use the embedded default (mock Kafka, private PostgreSQL, load generator).", "false",
+         K::Flag, [](O& o, S v) { o.demo = flag(v); }},
+        {"events", "demo", "N", "Demo: events to produce (0 = until stopped).", "0", K::Integer,
+         [](O& o, S v) { o.events = integer(v, 0, kMaxEvents); }},
+        {"rate", "demo", "R", "Demo: events per second to produce (0 = as fast as possible).", "0",
+         K::Number, [](O& o, S v) { o.rate = number(v, 0, 1e8); }},
+        {"partitions", "demo", "P", "Demo: topic partitions (0 = sized for the volume).", "0",
+         K::Integer, [](O& o, S v) { o.partitions = int(integer(v, 0, 10000)); }},
+        {"brokers", "demo", "N", "Demo: mock cluster brokers.", "3", K::Integer,
+         [](O& o, S v) { o.brokers = int(integer(v, 1, 16)); }},
+        {"payload-bytes", "demo", "S", "Demo: approximate size of one event.", "300", K::Integer,
+         [](O& o, S v) { o.payload_bytes = int(integer(v, 200, 1 << 20)); }},
+        {"devices", "demo", "N", "Demo: device population (Kafka keys).", "10000", K::Integer,
+         [](O& o, S v) { o.devices = int(integer(v, 1, 100'000'000)); }},
+        {"duplicate-share", "demo", "F", "Demo: share of exact duplicate events, 0..1.", "0.02",
+         K::Number, [](O& o, S v) { o.duplicate_share = number(v, 0, 0.9); }},
+        {"malformed-share", "demo", "F", "Demo: share of malformed messages, 0..1.", "0.01",
+         K::Number, [](O& o, S v) { o.malformed_share = number(v, 0, 0.9); }},
+
+        // Kafka
+        {"bootstrap-servers", "source", "HOST:PORT,...",
+         "Kafka bootstrap servers (instead of the embedded cluster).", nullptr, K::Text,
+         [](O& o, S v) { o.bootstrap_servers = text(v); }},
+        {"topic", "source", "NAME", "Kafka topic to consume.", "events", K::Text,
+         [](O& o, S v) { o.topic = text(v); }},
+        {"group", "source", "NAME", "Kafka consumer group.", "spillway", K::Text,
+         [](O& o, S v) { o.group = text(v); }},
+        {"id-field", "source", "FIELD",
+         "JSON field holding the event id; empty = hash of the payload.", "event_id", K::Text,
+         [](O& o, S v) { o.id_field = v; }},
+        {"kafka-security-protocol", "source", "PROTOCOL",
+         "Kafka security.protocol: plaintext, ssl, sasl_plaintext or sasl_ssl.", nullptr, K::Text,
+         [](O& o, S v) { o.kafka_security_protocol = text(v); }},
+        {"kafka-sasl-mechanism", "source", "MECHANISM",
+         "Kafka sasl.mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.", nullptr, K::Text,
+         [](O& o, S v) {
+             const std::string mechanism = text(v);
+             if (mechanism != "PLAIN" && mechanism != "SCRAM-SHA-256" &&
+                 mechanism != "SCRAM-SHA-512")
+                 throw OptionProblem{"\"" + mechanism +
+                                     "\" is not one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512"};
+             o.kafka_sasl_mechanism = mechanism;
+         }},
+        {"kafka-sasl-username", "source", "NAME", "Kafka sasl.username.", nullptr, K::Text,
+         [](O& o, S v) { o.kafka_sasl_username = text(v); }},
+        {"kafka-sasl-password-file", "source", "FILE",
+         "File holding the Kafka SASL password (first line).", nullptr, K::Text,
+         [](O& o, S v) { o.kafka_sasl_password_file = text(v); }},
+        {"kafka-ssl-ca-location", "source", "FILE",
+         "Kafka ssl.ca.location: CA certificate(s) to verify the brokers.", nullptr, K::Text,
+         [](O& o, S v) { o.kafka_ssl_ca_location = text(v); }},
+        {"kafka-ssl-certificate-location", "source", "FILE",
+         "Kafka ssl.certificate.location: client certificate.", nullptr, K::Text,
+         [](O& o, S v) { o.kafka_ssl_certificate_location = text(v); }},
+        {"kafka-ssl-key-location", "source", "FILE",
+         "Kafka ssl.key.location: client private key.", nullptr, K::Text,
+         [](O& o, S v) { o.kafka_ssl_key_location = text(v); }},
+        {"kafka-ssl-key-password-file", "source", "FILE",
+         "File holding the password of the client private key (first line).", nullptr, K::Text,
+         [](O& o, S v) { o.kafka_ssl_key_password_file = text(v); }},
+        {"kafka-property", nullptr, "NAME=VALUE",
+         "Any librdkafka consumer property, passed through (repeatable; [kafka] in the config "
+         "file).",
+         nullptr, K::Repeated,
+         [](O& o, S v) {
+             const auto equals = v.find('=');
+             if (equals == std::string::npos || equals == 0)
+                 throw OptionProblem{"expected NAME=VALUE"};
+             const std::string name = v.substr(0, equals), value = v.substr(equals + 1);
+             if (is_secret_kafka_property(name))
+                 throw OptionProblem{name +
+                                     ": a secret on the command line is visible to every user "
+                                     "(ps); use the config file's [kafka] table or a *-file "
+                                     "option"};
+             if (auto problem = kafka_property_problem(name, value); !problem.empty())
+                 throw OptionProblem{problem};
+             o.kafka_properties[name] = value;
+         }},
+
+        // PostgreSQL
+        {"pg", "postgres", "CONNINFO",
+         "PostgreSQL connection string (instead of the embedded server).", nullptr, K::Text,
+         [](O& o, S v) { o.pg = text(v); }},
+        {"pg-sslmode", "postgres", "MODE",
+         "libpq sslmode: disable, allow, prefer, require, verify-ca or verify-full.", nullptr,
+         K::Text,
+         [](O& o, S v) {
+             const std::string mode = text(v);
+             for (const char* known :
+                  {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"})
+                 if (mode == known) {
+                     o.pg_sslmode = mode;
+                     return;
+                 }
+             throw OptionProblem{
+                 "\"" + mode +
+                 "\" is not one of disable, allow, prefer, require, verify-ca, verify-full"};
+         }},
+        {"pg-sslrootcert", "postgres", "FILE", "libpq sslrootcert: CA certificate(s) of the server.",
+         nullptr, K::Text, [](O& o, S v) { o.pg_sslrootcert = text(v); }},
+        {"pg-sslcert", "postgres", "FILE", "libpq sslcert: client certificate.", nullptr, K::Text,
+         [](O& o, S v) { o.pg_sslcert = text(v); }},
+        {"pg-sslkey", "postgres", "FILE", "libpq sslkey: client private key.", nullptr, K::Text,
+         [](O& o, S v) { o.pg_sslkey = text(v); }},
+        {"pg-password-file", "postgres", "FILE",
+         "File holding the PostgreSQL password (first line).", nullptr, K::Text,
+         [](O& o, S v) { o.pg_password_file = text(v); }},
+        {"table", "postgres", "NAME", "Events table ([schema.]name).", "events", K::Text,
+         [](O& o, S v) { o.table = table_name(v); }},
+        {"dead-letter-table", "postgres", "NAME", "Dead-letter table ([schema.]name).",
+         "dead_letters", K::Text, [](O& o, S v) { o.dead_letter_table = table_name(v); }},
+
+        // Engine knobs
+        {"batch-size", "engine", "B", "Events per batch.", "5000", K::Integer,
+         [](O& o, S v) { o.knobs.batch_size = int(integer(v, 1, 1'000'000)); }},
+        {"flush-interval-ms", "engine", "I",
+         "A partial batch leaves after this many milliseconds.", "200", K::Integer,
+         [](O& o, S v) { o.knobs.flush_interval_ms = int(integer(v, 1, 600'000)); }},
+        {"writers", "engine", "W", "Concurrent writers (one PostgreSQL connection each).", "4",
+         K::Integer, [](O& o, S v) { o.knobs.writer_concurrency = int(integer(v, 1, 64)); }},
+        {"queue-capacity", "engine", "N", "Queue capacity in events.", "200000", K::Integer,
+         [](O& o, S v) { o.knobs.queue_capacity_events = size_t(integer(v, 1, 100'000'000)); }},
+        {"queue-bytes", "engine", "BYTES", "Queue capacity in bytes.", "268435456", K::Integer,
+         [](O& o, S v) {
+             o.knobs.queue_capacity_bytes = size_t(integer(v, 65536, int64_t(64) << 30));
+         }},
+        {"overflow-policy", "engine", "POLICY",
+         "What happens when the queue is full: backpressure (pause consumption) or dead-letter "
+         "(park events in the dead-letter table, replay them when there is room).",
+         "backpressure", K::Text,
+         [](O& o, S v) {
+             const auto policy = parse_overflow_policy(v);
+             if (!policy)
+                 throw OptionProblem{"\"" + v + "\" is not one of backpressure, dead-letter"};
+             o.knobs.overflow_policy = *policy;
+         }},
+        {"drain-timeout-ms", "engine", "MS", "How long a graceful stop waits for in-flight writes.",
+         "30000", K::Integer,
+         [](O& o, S v) { o.drain_timeout_ms = int(integer(v, 0, 3'600'000)); }},
+    };
+    return definitions;
+}
+
+const OptionDefinition* find_config_option(const std::string& section, const std::string& key) {
+    for (const auto& definition : option_definitions())
+        if (definition.section && section == definition.section && key == definition.config_key())
+            return &definition;
+    return nullptr;
+}
+
+std::vector<std::string> config_sections() {
+    std::vector<std::string> sections;
+    for (const auto& definition : option_definitions()) {
+        if (definition.section &&
+            std::find(sections.begin(), sections.end(), definition.section) == sections.end())
+            sections.push_back(definition.section);
+    }
+    sections.push_back("kafka");
+    return sections;
+}
+
+namespace {
+
+std::string read_secret(const std::string& option, const std::string& path) {
+    if (path.empty())
+        return {};
+    try {
+        return read_secret_file(path, false);
+    } catch (const std::exception& error) {
+        throw OptionProblem{"--" + option + ": " + error.what()};
+    }
+}
+
+}  // namespace
+
+void finish_options(AppOptions& o) {
+    if (o.duplicate_share + o.malformed_share > 0.95)
+        throw OptionProblem{
+            "--duplicate-share plus --malformed-share must leave room for valid events"};
+    if (const auto reason = validate(o.knobs); !reason.empty())
+        throw OptionProblem{reason};
+    if (!o.demo && (o.bootstrap_servers.empty() != o.pg.empty()))
+        throw OptionProblem{o.pg.empty()
+                                ? "--pg is needed with --bootstrap-servers (or use --demo)"
+                                : "--bootstrap-servers is needed with --pg (or use --demo)"};
+    if (o.headless && !o.demo && o.bootstrap_servers.empty())
+        throw OptionProblem{"--headless needs --demo, or --bootstrap-servers and --pg"};
+    if (!o.listen.empty() && !o.allow_remote_listen) {
+        const std::string host = o.listen.substr(0, o.listen.rfind(':'));
+        const QHostAddress address(QString::fromStdString(host).remove('[').remove(']'));
+        if (host != "localhost" && !address.isLoopback())
+            throw OptionProblem{"--listen " + o.listen +
+                                ": not a loopback address; the control API and /metrics speak "
+                                "plain HTTP, so a token would cross the network in clear. Put a "
+                                "TLS proxy in front and add --allow-remote-listen to do it anyway"};
+    }
+    if (!o.api_token_file.empty()) {
+        if (o.listen.empty())
+            throw OptionProblem{"--api-token-file needs --listen"};
+        if (auto problem = owner_only_problem(o.api_token_file); !problem.empty())
+            throw OptionProblem{"--api-token-file: " + problem};
+    }
+    const bool pg_security = !o.pg_sslmode.empty() || !o.pg_sslrootcert.empty() ||
+                             !o.pg_sslcert.empty() || !o.pg_sslkey.empty() ||
+                             !o.pg_password_file.empty();
+    if (pg_security && o.pg.empty())
+        throw OptionProblem{
+            "--pg-sslmode, --pg-sslrootcert, --pg-sslcert, --pg-sslkey and --pg-password-file "
+            "apply to --pg (the embedded server needs none)"};
+    o.kafka_sasl_password = read_secret("kafka-sasl-password-file", o.kafka_sasl_password_file);
+    o.kafka_ssl_key_password =
+        read_secret("kafka-ssl-key-password-file", o.kafka_ssl_key_password_file);
+    o.pg_password = read_secret("pg-password-file", o.pg_password_file);
+    for (const auto& [name, value] : o.kafka_properties)
+        if (is_secret_kafka_property(name))
+            register_secret(value);
+    if (!o.pg.empty()) {
+        try {
+            // A password written into the connection string itself is a secret too.
+            register_conninfo_secrets(o.effective_conninfo());
+        } catch (const std::invalid_argument& error) {
+            throw OptionProblem{std::string("--pg: ") + error.what()};
+        }
+    }
+    for (const auto& [name, value] : o.effective_kafka_properties()) {
+        if (auto problem = kafka_property_problem(name, value); !problem.empty())
+            throw OptionProblem{"Kafka property " + name + ": " + problem};
+    }
+}
+
+}  // namespace spillway

@@ -1,0 +1,408 @@
+#include "service/control_api.h"
+
+#include <QCryptographicHash>
+#include <QHostInfo>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QUrlQuery>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "core/dead_letter_json.h"
+#include "core/engine.h"
+#include "core/pg_connection.h"
+#include "core/secrets.h"
+#include "core/snapshot_json.h"
+#include "service/prometheus_text.h"
+
+Q_LOGGING_CATEGORY(lcApi, "spillway.api", QtWarningMsg)
+
+namespace spillway {
+
+namespace {
+
+HttpResponse json_response(int status, const QJsonDocument& document) {
+    HttpResponse response;
+    response.status = status;
+    response.body = document.toJson(QJsonDocument::Compact);
+    return response;
+}
+HttpResponse json_response(const QJsonObject& json, int status = 200) {
+    return json_response(status, QJsonDocument(json));
+}
+HttpResponse json_response(const QJsonArray& json) {
+    return json_response(200, QJsonDocument(json));
+}
+HttpResponse error_response(int status, const std::string& message) {
+    return json_response(QJsonObject{{"error", QString::fromStdString(redact(message))}}, status);
+}
+
+// A problem with the request itself: answered with 400 and the reason.
+struct BadRequest {
+    std::string message;
+};
+
+QJsonObject body_object(const HttpRequest& request) {
+    QJsonParseError parse_error{};
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parse_error);
+    if (parse_error.error != QJsonParseError::NoError)
+        throw BadRequest{"the body is not JSON: " + parse_error.errorString().toStdString() +
+                         " at byte " + std::to_string(parse_error.offset)};
+    if (!document.isObject())
+        throw BadRequest{"the body must be a JSON object"};
+    return document.object();
+}
+
+int64_t query_integer(const QUrlQuery& query, const char* name, int64_t fallback, int64_t min,
+                      int64_t max) {
+    if (!query.hasQueryItem(name))
+        return fallback;
+    const QString text = query.queryItemValue(name, QUrl::FullyDecoded);
+    bool ok = false;
+    const qlonglong value = text.toLongLong(&ok);
+    if (!ok || value < min || value > max)
+        throw BadRequest{std::string(name) + ": \"" + text.toStdString() +
+                         "\" is not a whole number from " + std::to_string(min) + " to " +
+                         std::to_string(max)};
+    return value;
+}
+
+std::vector<std::string> query_list(const QUrlQuery& query, const char* name) {
+    std::vector<std::string> values;
+    for (const QString& item : query.allQueryItemValues(name, QUrl::FullyDecoded))
+        for (const QString& value : item.split(',', Qt::SkipEmptyParts))
+            values.push_back(value.trimmed().toStdString());
+    return values;
+}
+
+DeadLetterFilter filter_from_query(const QUrlQuery& query) {
+    static const char* const kKnown[] = {"reason",  "status", "topic",    "partition", "text",
+                                         "from_ms", "to_ms",  "after_id", "limit",     "oldest_first"};
+    for (const auto& [name, value] : query.queryItems()) {
+        if (std::none_of(std::begin(kKnown), std::end(kKnown),
+                         [&](const char* known) { return name == QLatin1String(known); }))
+            throw BadRequest{name.toStdString() + ": not a query parameter"};
+    }
+    DeadLetterFilter filter;
+    filter.reasons = query_list(query, "reason");
+    filter.statuses = query_list(query, "status");
+    if (query.hasQueryItem("topic"))
+        filter.topic = query.queryItemValue("topic", QUrl::FullyDecoded).toStdString();
+    if (query.hasQueryItem("partition"))
+        filter.partition = int(query_integer(query, "partition", 0, 0, 1'000'000));
+    filter.text = query.queryItemValue("text", QUrl::FullyDecoded).toStdString();
+    constexpr int64_t kMaxMs = int64_t(1) << 50;
+    if (query.hasQueryItem("from_ms"))
+        filter.from = from_epoch_ms(query_integer(query, "from_ms", 0, 0, kMaxMs));
+    if (query.hasQueryItem("to_ms"))
+        filter.to = from_epoch_ms(query_integer(query, "to_ms", 0, 0, kMaxMs));
+    return filter;
+}
+
+// {"ids": [...]} or {"filter": {...}}: exactly one of them.
+DeadLetterSelection selection_from_body(const QJsonObject& body) {
+    const bool has_ids = body.contains("ids"), has_filter = body.contains("filter");
+    if (has_ids == has_filter)
+        throw BadRequest{"give either \"ids\" (an array of entry ids) or \"filter\" (an object)"};
+    std::string error;
+    if (has_filter) {
+        if (!body.value("filter").isObject())
+            throw BadRequest{"filter: expected an object"};
+        auto filter = dead_letter_filter_from_json(body.value("filter").toObject(), &error);
+        if (!filter)
+            throw BadRequest{"filter." + error};
+        return DeadLetterSelection(std::move(*filter));
+    }
+    std::vector<int64_t> ids;
+    for (const auto& value : body.value("ids").toArray()) {
+        if (!value.isDouble() || value.toDouble() != double(value.toInteger()) ||
+            value.toInteger() <= 0)
+            throw BadRequest{"ids: expected an array of entry ids (positive whole numbers)"};
+        ids.push_back(value.toInteger());
+    }
+    if (!body.value("ids").isArray() || ids.empty())
+        throw BadRequest{"ids: expected a non-empty array of entry ids"};
+    return DeadLetterSelection(std::move(ids));
+}
+
+std::string actor_from(const QJsonObject& body) {
+    const QString actor = body.value("actor").toString().trimmed();
+    return actor.isEmpty() ? "api" : actor.left(100).toStdString();
+}
+
+}  // namespace
+
+bool constant_time_equal(const QByteArray& a, const QByteArray& b) {
+    const QByteArray da = QCryptographicHash::hash(a, QCryptographicHash::Sha256);
+    const QByteArray db = QCryptographicHash::hash(b, QCryptographicHash::Sha256);
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < da.size(); ++i)
+        difference |= static_cast<unsigned char>(da[i] ^ db[i]);
+    return difference == 0;
+}
+
+ControlApi::ControlApi(Engine& engine, ControlApiOptions options)
+    : engine_(engine), options_(std::move(options)) {
+    store_thread_.setObjectName("spillway-api-dlq");
+    store_context_ = new QObject;
+    store_context_->moveToThread(&store_thread_);
+    store_thread_.start();
+}
+
+ControlApi::~ControlApi() {
+    // The store and its connections belong to the worker thread: release them there.
+    QMetaObject::invokeMethod(
+        store_context_,
+        [this] {
+            store_.reset();
+            delete store_context_;
+        },
+        Qt::BlockingQueuedConnection);
+    store_thread_.quit();
+    store_thread_.wait();
+}
+
+bool ControlApi::authorized(const HttpRequest& request) const {
+    const QByteArray header = request.header("authorization");
+    if (options_.token.empty() || !header.startsWith("Bearer "))
+        return false;
+    return constant_time_equal(header.mid(7).trimmed(), QByteArray::fromStdString(options_.token));
+}
+
+void ControlApi::handle(const HttpRequest& request, const HttpResponder& respond) {
+    // Logged without headers: the Authorization header holds the token.
+    qCInfo(lcApi) << request.method << request.path;
+    if (request.path == "/metrics") {
+        if (request.method != "GET" && request.method != "HEAD")
+            return respond(error_response(405, "use GET"));
+        return respond(metrics());
+    }
+    if (!request.path.startsWith("/api/"))
+        return respond(error_response(404, "no such route: see /api/v1/status and /metrics"));
+    if (!authorized(request)) {
+        HttpResponse response =
+            error_response(401, options_.token.empty()
+                                    ? "the control API is off: start with --api-token-file"
+                                    : "missing or wrong bearer token");
+        response.headers["WWW-Authenticate"] = "Bearer realm=\"spillway\"";
+        qCWarning(lcApi) << "refused" << request.method << request.path << "(no valid token)";
+        return respond(response);
+    }
+    try {
+        handle_api(request, respond);
+    } catch (const BadRequest& bad) {
+        respond(error_response(400, bad.message));
+    } catch (const std::exception& error) {
+        respond(error_response(500, error.what()));
+    }
+}
+
+HttpResponse ControlApi::metrics() const {
+    MetricsReading reading;
+    reading.snapshot = *engine_.snapshot();
+    const Metrics& m = engine_.metrics();
+    reading.batch_write = {m.batch_write_latency.counts(), m.batch_write_latency.sum_us()};
+    reading.end_to_end = {m.end_to_end_latency.counts(), m.end_to_end_latency.sum_us()};
+    reading.topic = engine_.options().source.topic;
+    reading.group = engine_.options().source.group_id;
+    reading.version = options_.version;
+    HttpResponse response;
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = QByteArray::fromStdString(prometheus_text(reading));
+    return response;
+}
+
+HttpResponse ControlApi::status() const {
+    const auto snapshot = engine_.snapshot();
+    QJsonArray assigned;
+    for (const auto& lag : snapshot->partitions)
+        assigned.append(lag.partition);
+    return json_response(QJsonObject{
+        {"api", "v1"},
+        {"version", QString::fromStdString(options_.version)},
+        {"state", QString::fromStdString(snapshot->state)},
+        {"running", engine_.running()},
+        {"host", QHostInfo::localHostName()},
+        {"pid", qint64(::getpid())},
+        {"topic", QString::fromStdString(engine_.options().source.topic)},
+        {"group", QString::fromStdString(engine_.options().source.group_id)},
+        {"events_table", QString::fromStdString(engine_.options().sink.events_table)},
+        {"dead_letter_table", QString::fromStdString(engine_.options().sink.dead_letter_table)},
+        {"assigned_partitions", assigned},
+        {"uptime_s", snapshot->uptime_s},
+        {"knob_version", qint64(snapshot->knob_version)},
+    });
+}
+
+HttpResponse ControlApi::put_knobs(const HttpRequest& request) {
+    std::string error;
+    const auto knobs = knobs_from_json(body_object(request), engine_.knobs(), &error);
+    if (!knobs)
+        throw BadRequest{error};
+    if (auto reason = engine_.apply_knobs(*knobs, "api"); !reason.empty())
+        throw BadRequest{reason};
+    qCInfo(lcApi) << "knobs changed over the API";
+    return json_response(knobs_to_json(engine_.knobs()));
+}
+
+void ControlApi::handle_api(const HttpRequest& request, const HttpResponder& respond) {
+    const QList<QByteArray> segments = request.path.mid(1).split('/');  // api, v1, ...
+    if (segments.size() < 3 || segments[1] != "v1")
+        return respond(error_response(404, "no such route (the API is /api/v1/...)"));
+    const QByteArray& resource = segments[2];
+    const QByteArray& method = request.method;
+    if (resource == "dead-letters")
+        return handle_dead_letters(request, segments, respond);
+    if (segments.size() == 3 && resource == "status" && method == "GET")
+        return respond(status());
+    if (segments.size() == 3 && resource == "snapshot" && method == "GET")
+        return respond(json_response(snapshot_to_json(*engine_.snapshot())));
+    if (segments.size() == 3 && resource == "knobs" && method == "GET")
+        return respond(json_response(knobs_to_json(engine_.knobs())));
+    if (segments.size() == 3 && resource == "knobs" && method == "PUT")
+        return respond(put_knobs(request));
+    if (segments.size() == 4 && resource == "knobs" && segments[3] == "history" && method == "GET")
+        return respond(json_response(knob_history_to_json(engine_.knob_history())));
+    if (segments.size() == 3 && resource == "drain" && method == "POST") {
+        if (!engine_.running())
+            return respond(error_response(503, "the engine is not running"));
+        qCWarning(lcApi) << "drain requested over the API";
+        if (options_.request_drain)
+            options_.request_drain();
+        return respond(json_response(QJsonObject{{"state", "draining"}}, 202));
+    }
+    const bool known = resource == "status" || resource == "snapshot" || resource == "knobs" ||
+                       resource == "drain";
+    respond(error_response(known ? 405 : 404, known ? "method not allowed on this route"
+                                                    : "no such route"));
+}
+
+void ControlApi::handle_dead_letters(const HttpRequest& request,
+                                     const QList<QByteArray>& segments,
+                                     const HttpResponder& respond) {
+    const QByteArray& method = request.method;
+    const QByteArray part = segments.value(3);
+    const qsizetype depth = segments.size();
+    if (depth == 3 && method == "GET") {
+        const DeadLetterFilter filter = filter_from_query(request.query);
+        DeadLetterPageRequest page;
+        if (request.query.hasQueryItem("after_id"))
+            page.after_id = query_integer(request.query, "after_id", 0, 0, INT64_MAX);
+        page.limit = int(query_integer(request.query, "limit", 100, 1, 1000));
+        const QString oldest = request.query.queryItemValue("oldest_first");
+        page.newest_first = !(oldest == "true" || oldest == "1");
+        return run_on_store(
+            [filter, page](DeadLetterStore& store) {
+                const auto entries = store.page(filter, page);
+                QJsonArray items;
+                for (const auto& entry : entries)
+                    items.append(dead_letter_summary_to_json(entry));
+                const bool full = int(entries.size()) == page.limit;
+                return json_response(QJsonObject{
+                    {"entries", items},
+                    {"next_after_id",
+                     full ? QJsonValue(qint64(entries.back().id)) : QJsonValue(QJsonValue::Null)},
+                    {"total", qint64(store.count(filter))}});
+            },
+            respond);
+    }
+    if (depth == 4 && part == "reasons" && method == "GET") {
+        const DeadLetterFilter filter = filter_from_query(request.query);
+        return run_on_store(
+            [filter](DeadLetterStore& store) {
+                return json_response(reason_counts_to_json(store.counts_by_reason(filter)));
+            },
+            respond);
+    }
+    if (depth == 4 && part == "audit" && method == "GET") {
+        const int limit = int(query_integer(request.query, "limit", 100, 1, 10000));
+        return run_on_store(
+            [limit](DeadLetterStore& store) {
+                QJsonArray rows;
+                for (const auto& row : store.audit_log(limit))
+                    rows.append(audit_row_to_json(row));
+                return json_response(rows);
+            },
+            respond);
+    }
+    if (depth == 4 && part == "replay" && method == "POST") {
+        const QJsonObject body = body_object(request);
+        const DeadLetterSelection selection = selection_from_body(body);
+        ReplayOptions replay;
+        replay.actor = actor_from(body);
+        replay.dry_run = body.value("dry_run").toBool(false);
+        replay.max_attempts = body.value("max_attempts").toInt(replay.max_attempts);
+        if (replay.max_attempts < 1)
+            throw BadRequest{"max_attempts: expected a whole number of at least 1"};
+        return run_on_store(
+            [selection, replay](DeadLetterStore& store) {
+                return json_response(replay_report_to_json(store.replay(selection, replay)));
+            },
+            respond);
+    }
+    if (depth == 4 && part == "discard" && method == "POST") {
+        const QJsonObject body = body_object(request);
+        const DeadLetterSelection selection = selection_from_body(body);
+        const std::string note = body.value("note").toString().trimmed().toStdString();
+        if (note.empty())
+            throw BadRequest{"note: say why these entries are discarded"};
+        const std::string actor = actor_from(body);
+        return run_on_store(
+            [selection, note, actor](DeadLetterStore& store) {
+                return json_response(discard_result_to_json(store.discard(selection, note, actor)));
+            },
+            respond);
+    }
+    bool id_ok = false;
+    const qint64 id = part.toLongLong(&id_ok);
+    if (id_ok && id > 0 && depth == 4 && method == "GET") {
+        return run_on_store(
+            [id](DeadLetterStore& store) {
+                const auto entry = store.read(id);
+                if (!entry)
+                    return error_response(404, "no dead-letter entry " + std::to_string(id));
+                return json_response(dead_letter_entry_to_json(*entry));
+            },
+            respond);
+    }
+    if (id_ok && id > 0 && depth == 5 && segments[4] == "payload" && method == "PUT") {
+        const std::string payload = request.body.toStdString();
+        const QString actor_text = request.query.queryItemValue("actor", QUrl::FullyDecoded);
+        const std::string actor = actor_text.isEmpty() ? "api" : actor_text.left(100).toStdString();
+        return run_on_store(
+            [id, payload, actor](DeadLetterStore& store) {
+                if (!store.read(id))
+                    return error_response(404, "no dead-letter entry " + std::to_string(id));
+                const EditResult result = store.edit_payload(id, payload, actor);
+                return json_response(edit_result_to_json(result), result.ok ? 200 : 400);
+            },
+            respond);
+    }
+    respond(error_response(404, "no such dead-letter route or method"));
+}
+
+void ControlApi::run_on_store(StoreJob job, const HttpResponder& respond) {
+    QMetaObject::invokeMethod(
+        store_context_,
+        [this, job = std::move(job), respond] {
+            try {
+                if (!store_)
+                    store_ = std::make_unique<DeadLetterStore>(options_.sink, options_.decoder);
+                respond(job(*store_));
+            } catch (const std::invalid_argument& error) {
+                respond(error_response(400, error.what()));
+            } catch (const PgError& error) {
+                // A lost connection is rebuilt on the next request.
+                if (error.connection_lost())
+                    store_.reset();
+                respond(error_response(error.connection_lost() ? 503 : 500, error.what()));
+            } catch (const std::exception& error) {
+                respond(error_response(500, error.what()));
+            }
+        },
+        Qt::QueuedConnection);
+}
+
+}  // namespace spillway

@@ -1,0 +1,59 @@
+#pragma once
+// The control API's routes (see README "Control API"): status, snapshot, knobs, drain and the
+// dead-letter operations, behind a bearer token. Engine reads and knob changes are answered on
+// the HTTP thread (they only swap pointers); dead-letter operations run one at a time on their
+// own worker thread with its own DeadLetterStore, so a long replay never holds up /metrics.
+#include <QObject>
+#include <QThread>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/dead_letter_store.h"
+#include "service/http_server.h"
+
+namespace spillway {
+
+class Engine;
+
+struct ControlApiOptions {
+    std::string token;    // the bearer token; empty: every /api/ request is refused (401)
+    std::string version;  // for status and spillway_build_info
+    // Where the dead-letter operations work (the engine's sink and decoder options).
+    SinkOptions sink;
+    DecoderOptions decoder;
+    std::function<void()> request_drain;  // POST /api/v1/drain
+};
+
+class ControlApi {
+public:
+    ControlApi(Engine& engine, ControlApiOptions options);
+    ~ControlApi();
+    ControlApi(const ControlApi&) = delete;
+    ControlApi& operator=(const ControlApi&) = delete;
+
+    // The HttpServer handler: /metrics and /api/v1/...
+    void handle(const HttpRequest& request, const HttpResponder& respond);
+
+private:
+    using StoreJob = std::function<HttpResponse(DeadLetterStore&)>;
+    void handle_api(const HttpRequest& request, const HttpResponder& respond);
+    void handle_dead_letters(const HttpRequest& request, const QList<QByteArray>& segments,
+                             const HttpResponder& respond);
+    void run_on_store(StoreJob job, const HttpResponder& respond);
+    bool authorized(const HttpRequest& request) const;
+    HttpResponse metrics() const;
+    HttpResponse status() const;
+    HttpResponse put_knobs(const HttpRequest& request);
+
+    Engine& engine_;
+    ControlApiOptions options_;
+    QThread store_thread_;
+    QObject* store_context_ = nullptr;  // lives in store_thread_
+    std::unique_ptr<DeadLetterStore> store_;  // used only on store_thread_
+};
+
+// Equal without leaking where they differ or how long the secret is (compares SHA-256 digests).
+bool constant_time_equal(const QByteArray& a, const QByteArray& b);
+
+}  // namespace spillway

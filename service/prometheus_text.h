@@ -1,0 +1,32 @@
+#pragma once
+// The engine's figures in the Prometheus text exposition format 0.0.4: counters end in _total,
+// latencies are histograms in seconds (_bucket{le=...}, _sum, _count), lag is a gauge per
+// topic/partition, knobs are gauges, and spillway_build_info carries the version. Names are a
+// public interface (dashboards and alerts use them): add, never rename.
+#include <string>
+
+#include "core/histogram.h"
+#include "core/metrics.h"
+
+namespace spillway {
+
+struct HistogramReading {
+    LatencyHistogram::Counts counts{};
+    uint64_t sum_us = 0;
+};
+
+struct MetricsReading {
+    Snapshot snapshot;
+    HistogramReading batch_write;
+    HistogramReading end_to_end;
+    std::string topic;
+    std::string group;
+    std::string version;
+};
+
+std::string prometheus_text(const MetricsReading& reading);
+
+// Label value escaping: backslash, double quote and newline.
+std::string prometheus_label_value(const std::string& value);
+
+}  // namespace spillway
