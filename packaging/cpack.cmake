@@ -63,9 +63,13 @@ install(FILES ${SPILLWAY_PACKAGING_DIR}/spillway.sysusers DESTINATION /usr/lib/s
         RENAME spillway.conf)
 # The configuration file and the Grafana dashboard come from the service work; the guards keep
 # this file usable on a tree that does not have them yet.
+set(SPILLWAY_CONFFILES "")
 if(EXISTS ${SPILLWAY_PACKAGING_DIR}/spillway.conf)
   install(FILES ${SPILLWAY_PACKAGING_DIR}/spillway.conf DESTINATION /etc/spillway)
+  # A conffile: dpkg keeps an operator's edits on upgrade and asks before replacing them.
+  string(APPEND SPILLWAY_CONFFILES "/etc/spillway/spillway.conf\n")
 endif()
+file(WRITE ${SPILLWAY_GENERATED_DIR}/conffiles "${SPILLWAY_CONFFILES}")
 if(EXISTS ${SPILLWAY_PACKAGING_DIR}/grafana/spillway-dashboard.json)
   install(FILES ${SPILLWAY_PACKAGING_DIR}/grafana/spillway-dashboard.json
           DESTINATION share/spillway/grafana)
@@ -97,6 +101,7 @@ set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "postgresql-15")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${SPILLWAY_PACKAGING_DIR}/debian/postinst
     ${SPILLWAY_PACKAGING_DIR}/debian/prerm
-    ${SPILLWAY_PACKAGING_DIR}/debian/postrm)
+    ${SPILLWAY_PACKAGING_DIR}/debian/postrm
+    ${SPILLWAY_GENERATED_DIR}/conffiles)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 include(CPack)

@@ -4,11 +4,14 @@
 #include <QMessageBox>
 #include <QPointer>
 
+#include "ui/active_engine.h"
 #include "ui/drain_dialog.h"
 #include "ui/engine_session.h"
+#include "ui/group_page.h"
 #include "ui/log.h"
 #include "ui/log_capture.h"
 #include "ui/main_window.h"
+#include "ui/remote_console.h"
 
 namespace spillway {
 
@@ -54,12 +57,23 @@ int run_console(RunPlan plan) {
     // Before any page is built, so the log pane sees start-up's lines.
     LogCapture::instance();
     EngineSession session;
-    MainWindow window(
-        ConsoleServices{[&session] { return session.snapshot(); }, &session, &session});
+    // --- remote engine (issue 6): the window runs over whichever engine is active, the embedded
+    // session or a remote one; a "remote engine" profile goes to remote.connectTo(profile).
+    ActiveEngine active;
+    const auto use_embedded = [&active, &session] {
+        active.use(&session, [&session] { return session.snapshot(); });
+    };
+    use_embedded();
+    MainWindow window(ConsoleServices{[&active] { return active.snapshot(); }, &active, &session});
+    RemoteConsole remote(window, active, use_embedded);
+    window.addPage(new GroupPage(nullptr, nullptr, &window), MainWindow::tr("Group"),
+                   MainWindow::tr("Every remote engine side by side"));
+    // --- end remote engine
     window.restoreLayout();
     QPointer<DrainDialog> drain_dialog;
 
-    const auto start = [&session, &window](const RunPlan& run) {
+    const auto start = [&session, &window, &remote](const RunPlan& run) {
+        remote.disconnect();  // remote engine (issue 6): the embedded session takes over
         window.setConnectionDescription(describe_connection(run));
         window.setDrainOnClose(true);
         session.start(run);
