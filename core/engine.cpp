@@ -196,6 +196,7 @@ Snapshot Engine::build_snapshot() {
     s.batch_splits = m.batch_splits.load();
     s.commits = m.commits.load();
     s.commit_failures = m.commit_failures.load();
+    s.consumer_recreations = m.consumer_recreations.load();
     s.lost_to_retention = m.lost_to_retention.load();
     s.pauses = m.pauses.load();
     s.overflow_replayed = m.overflow_replayed.load();

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/bounded_queue.h"
+#include "core/fetch_settings.h"
 #include "core/json_text.h"
 #include "core/kafka_property_check.h"
 #include "core/knobs.h"
@@ -30,21 +31,6 @@ int64_t wall_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-// Defaults for a consumer that drains fast: librdkafka's default queued.min.messages (100,000)
-// makes a fast consumer stall about half a second each time its local queue runs low, and a long
-// fetch.wait.max.ms adds latency at low rates. Memory stays capped by queued.max.messages.kbytes.
-const std::map<std::string, std::string>& consumer_defaults() {
-    static const std::map<std::string, std::string> defaults = {
-        {"enable.auto.commit", "false"},    {"enable.auto.offset.store", "false"},
-        {"auto.offset.reset", "earliest"},  {"enable.partition.eof", "false"},
-        {"queued.min.messages", "1000000"}, {"queued.max.messages.kbytes", "65536"},
-        {"fetch.wait.max.ms", "10"},        {"fetch.error.backoff.ms", "50"},
-        {"session.timeout.ms", "10000"},    {"heartbeat.interval.ms", "1000"},
-        {"client.id", "spillway"},
-    };
-    return defaults;
 }
 
 // Headers as [{"key": "...", "value": "..."}]; a value that is not UTF-8 text is kept as
@@ -98,7 +84,7 @@ KafkaSource::~KafkaSource() {
         rd_kafka_destroy(consumer_);
 }
 
-void KafkaSource::start() {
+rd_kafka_t* KafkaSource::create_consumer(const std::map<std::string, std::string>& fetch) {
     char error[512];
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     auto set = [&](const std::string& name, const std::string& value) {
@@ -113,6 +99,8 @@ void KafkaSource::start() {
         set(name, value);
     for (const auto& [name, value] : options_.kafka_properties)
         set(name, value);
+    for (const auto& [name, value] : fetch)
+        set(name, value);
     route_rdkafka_logs(conf, &lcKafka);
     rd_kafka_conf_set_opaque(conf, this);
     rd_kafka_conf_set_rebalance_cb(
@@ -125,11 +113,26 @@ void KafkaSource::start() {
     rd_kafka_conf_set_error_cb(conf, [](rd_kafka_t* rk, int err, const char* reason, void* opaque) {
         error_cb(rk, err, reason, opaque);
     });
-    consumer_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error);
-    if (!consumer_) {
+    rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error);
+    if (!consumer) {
         rd_kafka_conf_destroy(conf);
         throw std::runtime_error(std::string("cannot create the Kafka consumer: ") + error);
     }
+    return consumer;
+}
+
+void KafkaSource::subscribe() {
+    PartitionList subscription(rd_kafka_topic_partition_list_new(1));
+    rd_kafka_topic_partition_list_add(subscription.get(), options_.topic.c_str(),
+                                      RD_KAFKA_PARTITION_UA);
+    if (const auto sub_err = rd_kafka_subscribe(consumer_, subscription.get()))
+        throw std::runtime_error("cannot subscribe to \"" + options_.topic +
+                                 "\": " + rd_kafka_err2str(sub_err));
+}
+
+void KafkaSource::start() {
+    applied_fetch_ = knobs_.current()->fetch;
+    consumer_ = create_consumer(applied_fetch_);
 
     // Fail at start with a clear message rather than wait silently for an unreachable cluster or
     // a topic that does not exist. All-topics metadata, because a request naming the topic may
@@ -155,12 +158,7 @@ void KafkaSource::start() {
         throw std::runtime_error("Kafka topic \"" + options_.topic + "\" is not available at \"" +
                                  options_.bootstrap_servers + "\": " + topic_error);
 
-    PartitionList subscription(rd_kafka_topic_partition_list_new(1));
-    rd_kafka_topic_partition_list_add(subscription.get(), options_.topic.c_str(),
-                                      RD_KAFKA_PARTITION_UA);
-    if (const auto sub_err = rd_kafka_subscribe(consumer_, subscription.get()))
-        throw std::runtime_error("cannot subscribe to \"" + options_.topic +
-                                 "\": " + rd_kafka_err2str(sub_err));
+    subscribe();
     thread_ = std::thread([this] { run(); });
 }
 
@@ -441,6 +439,31 @@ void KafkaSource::refresh_lag() {
     lag_ = std::move(lags);
 }
 
+void KafkaSource::recreate_consumer(const std::map<std::string, std::string>& fetch) {
+    qCInfo(lcKafka) << "new fetch settings: re-creating the consumer (the group rebalances)";
+    // As at close: commit what is durable, leave the group (serves the revoke callback).
+    rd_kafka_poll(consumer_, 0);
+    commit(true, true);
+    rd_kafka_consumer_close(consumer_);
+    rd_kafka_destroy(consumer_);
+    consumer_ = nullptr;
+    try {
+        consumer_ = create_consumer(fetch);
+    } catch (const std::exception& error) {
+        // validate() checked every value; should librdkafka still refuse, keep the old settings
+        // and say why (the knobs then show settings the consumer does not use: the error says so).
+        set_error(std::string("new fetch settings refused, consumer kept its previous ones: ") +
+                  error.what());
+        qCWarning(lcKafka) << "new fetch settings refused:" << error.what();
+        consumer_ = create_consumer(applied_fetch_);
+        subscribe();
+        return;
+    }
+    applied_fetch_ = fetch;
+    subscribe();
+    metrics_.consumer_recreations.fetch_add(1);
+}
+
 void KafkaSource::run() {
     auto next_commit = Clock::now();
     auto next_lag = Clock::now();
@@ -471,6 +494,8 @@ void KafkaSource::run() {
         if (now >= next_lag) {
             refresh_lag();
             next_lag = now + std::chrono::milliseconds(250);
+            if (const auto knobs = knobs_.current(); knobs->fetch != applied_fetch_)
+                recreate_consumer(knobs->fetch);
         }
     }
     // Final: commit everything durable, then leave the group (serves the revoke callback).

@@ -57,6 +57,9 @@ public:
 
 private:
     void run();
+    rd_kafka_s* create_consumer(const std::map<std::string, std::string>& fetch);
+    void subscribe();
+    void recreate_consumer(const std::map<std::string, std::string>& fetch);
     void handle_message(rd_kafka_message_s* message);
     void apply_backpressure();
     void commit(bool all, bool synchronous);
@@ -92,6 +95,7 @@ private:
     // Owned by the source thread.
     std::map<int32_t, int64_t> expected_next_;  // per assigned partition: next offset we expect
     std::map<int32_t, int64_t> committed_;      // per partition: last committed offset
+    std::map<std::string, std::string> applied_fetch_;  // the knobs' fetch settings in use
 
     mutable std::mutex shared_mutex_;  // guards what other threads read
     std::vector<PartitionLag> lag_;

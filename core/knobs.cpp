@@ -1,5 +1,7 @@
 #include "core/knobs.h"
 
+#include "core/fetch_settings.h"
+
 namespace spillway {
 
 const char* overflow_policy_name(OverflowPolicy policy) {
@@ -33,7 +35,7 @@ std::string validate(const Knobs& k) {
                std::to_string(k.queue_capacity_bytes) + ")";
     if (!(k.low_watermark > 0 && k.low_watermark < k.high_watermark && k.high_watermark <= 1.0))
         return "watermarks must satisfy 0 < low_watermark < high_watermark <= 1";
-    return {};
+    return validate_fetch(k.fetch);
 }
 
 KnobStore::KnobStore(Knobs initial) : current_(std::make_shared<const Knobs>(initial)) {}

@@ -4,6 +4,7 @@
 // is recorded with its time so charts can mark it.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,6 +32,9 @@ struct Knobs {
     double high_watermark = 0.8;  // pause consumption above this fill (events or bytes)
     double low_watermark = 0.5;   // resume below this fill
     OverflowPolicy overflow_policy = OverflowPolicy::Backpressure;
+    // Consumer fetch settings set at runtime (see fetch_settings.h), over the start-up ones; a
+    // change re-creates the consumer.
+    std::map<std::string, std::string> fetch;
 
     bool operator==(const Knobs&) const = default;
 };

@@ -320,6 +320,7 @@ struct LoadGenerator::State {
     std::atomic<double> malformed_share;
     std::atomic<int> payload_bytes;
 
+    std::atomic<bool> paused{false};
     std::atomic<bool> stop_requested{false};
     std::atomic<bool> finished{false};
     // Set when wait() gave up on stragglers and counted them failed; late reports are ignored so
@@ -367,6 +368,14 @@ struct LoadGenerator::State {
     };
     bool pace(Pacer& pacer) {
         for (;;) {
+            if (paused.load(std::memory_order_relaxed)) {
+                if (stop_requested.load(std::memory_order_relaxed))
+                    return false;
+                rd_kafka_poll(rk, 0);
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                pacer.rate = -1;  // resuming starts a new schedule: no catch-up burst
+                continue;
+            }
             const double rate_now = rate.load(std::memory_order_relaxed);
             if (rate_now <= 0) {
                 pacer.rate = rate_now;
@@ -612,6 +621,14 @@ void LoadGenerator::wait() {
 
 bool LoadGenerator::finished() const {
     return state_->finished.load();
+}
+
+void LoadGenerator::set_paused(bool paused) {
+    state_->paused = paused;
+}
+
+bool LoadGenerator::paused() const {
+    return state_->paused.load();
 }
 
 void LoadGenerator::set_rate(double rate_per_sec) {

@@ -53,6 +53,9 @@ public:
     bool finished() const;
 
     void set_rate(double rate_per_sec);
+    // Paused, it produces nothing until resumed (set_rate(0) means "as fast as possible").
+    void set_paused(bool paused);
+    bool paused() const;
     void set_shares(double duplicate_share, double malformed_share);
     void set_payload_bytes(int payload_bytes);
 

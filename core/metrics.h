@@ -48,6 +48,7 @@ struct Metrics {
     std::atomic<int64_t> batch_splits{0};   // data errors bisected
     std::atomic<int64_t> commits{0};        // offset commits sent to Kafka
     std::atomic<int64_t> commit_failures{0};
+    std::atomic<int64_t> consumer_recreations{0};  // for new fetch settings
     std::atomic<int64_t> lost_to_retention{
         0};                          // offsets the broker no longer had when we needed them
     std::atomic<int64_t> pauses{0};  // times the source paused its partitions
@@ -83,6 +84,7 @@ struct Snapshot {
     int64_t consumed = 0, consumed_bytes = 0, written = 0, written_bytes = 0, duplicates = 0;
     int64_t dead_lettered = 0, rejected = 0, batches = 0, batch_retries = 0, batch_splits = 0;
     int64_t commits = 0, commit_failures = 0, lost_to_retention = 0, pauses = 0;
+    int64_t consumer_recreations = 0;
     int64_t overflow_replayed = 0;
     std::array<int64_t, kRejectReasonCount> rejected_by_reason{};
 

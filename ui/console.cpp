@@ -2,9 +2,13 @@
 
 #include <QApplication>
 #include <QMessageBox>
-#include <QPointer>
+#include <algorithm>
+#include <utility>
 
 #include "ui/active_engine.h"
+#include "ui/connection_profile.h"
+#include "ui/connection_profile_manager.h"
+#include "ui/dead_letter_page.h"
 #include "ui/drain_dialog.h"
 #include "ui/engine_session.h"
 #include "ui/group_page.h"
@@ -21,10 +25,20 @@ namespace {
 // makes the charts about the generator rather than the engine; a steady rate is the better show.
 constexpr double kConsoleDemoRatePerSecond = 20000;
 
+// The mock cluster keeps ~5 MiB per partition; this many seconds of the demo's load must fit, so
+// that stopping PostgreSQL for a while shows backpressure and recovery rather than data aged out.
+constexpr double kConsoleDemoRetentionSeconds = 15;
+
 RunPlan demo_plan(RunPlan plan) {
     plan.demo = true;
-    if (plan.load.events == 0 && plan.load.rate_per_sec == 0)
+    if (plan.load.events == 0 && plan.load.rate_per_sec == 0) {
         plan.load.rate_per_sec = kConsoleDemoRatePerSecond;
+        plan.environment.kafka.partitions =
+            std::max(plan.environment.kafka.partitions,
+                     DemoEnvironment::partitions_for(
+                         int64_t(kConsoleDemoRatePerSecond * kConsoleDemoRetentionSeconds),
+                         plan.load.payload_bytes));
+    }
     return plan;
 }
 
@@ -53,80 +67,145 @@ void show_start_error(QWidget* parent, const QString& message) {
 
 }  // namespace
 
-int run_console(RunPlan plan) {
+Console::Console(RunPlan plan, QObject* parent)
+    : QObject(parent), plan_(std::move(plan)), session_(std::make_unique<EngineSession>()) {
     // Before any page is built, so the log pane sees start-up's lines.
     LogCapture::instance();
-    EngineSession session;
-    // --- remote engine (issue 6): the window runs over whichever engine is active, the embedded
-    // session or a remote one; a "remote engine" profile goes to remote.connectTo(profile).
-    ActiveEngine active;
-    const auto use_embedded = [&active, &session] {
-        active.use(&session, [&session] { return session.snapshot(); });
+    EngineSession* session = session_.get();
+    // --- remote engine (issue 6): the pages see whichever engine is active.
+    active_ = std::make_unique<ActiveEngine>();
+    ActiveEngine* active = active_.get();
+    const auto use_embedded = [active, session] {
+        active->use(session, [session] { return session->snapshot(); });
     };
     use_embedded();
-    MainWindow window(ConsoleServices{[&active] { return active.snapshot(); }, &active, &session});
-    RemoteConsole remote(window, active, use_embedded);
-    window.addPage(new GroupPage(nullptr, nullptr, &window), MainWindow::tr("Group"),
-                   MainWindow::tr("Every remote engine side by side"));
+    window_ = std::make_unique<MainWindow>(
+        ConsoleServices{[active] { return active->snapshot(); }, active, session});
+    remote_ = std::make_unique<RemoteConsole>(*window_, *active_, use_embedded);
+    window_->addPage(new GroupPage(nullptr, nullptr, window_.get()), MainWindow::tr("Group"),
+                     MainWindow::tr("Every remote engine side by side"));
     // --- end remote engine
-    window.restoreLayout();
-    QPointer<DrainDialog> drain_dialog;
+    window_->restoreLayout();
+    MainWindow* window = window_.get();
 
-    const auto start = [&session, &window, &remote](const RunPlan& run) {
-        remote.disconnect();  // remote engine (issue 6): the embedded session takes over
-        window.setConnectionDescription(describe_connection(run));
-        window.setDrainOnClose(true);
-        session.start(run);
-    };
-
-    QObject::connect(&session, &EngineSession::progress, &window,
-                     [&window](const QString& step) { window.showStarting(step); });
-    QObject::connect(&session, &EngineSession::started, &window,
-                     [&window] { window.showConsole(); });
-    QObject::connect(&session, &EngineSession::failed, &window, [&window](const QString& message) {
-        window.showNoConnection(message);
-        show_start_error(&window, message);
+    connect(session, &EngineSession::progress, window,
+            [window](const QString& step) { window->showStarting(step); });
+    connect(session, &EngineSession::started, this, [this, window, session] {
+        window->showConsole();
+        // The workbench opens its own connections to the engine's dead-letter table.
+        if (const std::optional<EngineOptions> options = session->engine_options())
+            window->deadLetterPage()->setStore(options->sink, options->source.decoder);
+        emit sessionStarted();
     });
-    QObject::connect(&session, &EngineSession::stopped, &window, [&window, &drain_dialog] {
-        window.setDrainOnClose(false);
-        if (drain_dialog) {
-            drain_dialog->finish();
-            window.close();
+    connect(session, &EngineSession::failed, window, [window](const QString& message) {
+        window->showNoConnection(message);
+        show_start_error(window, message);
+    });
+    connect(session, &EngineSession::stopped, this, [this, window] {
+        window->deadLetterPage()->clearStore();
+        window->setDrainOnClose(false);
+        if (drain_dialog_) {
+            drain_dialog_->finish();
+            window->close();
+        } else if (next_plan_) {
+            start(*std::exchange(next_plan_, std::nullopt));
         }
     });
-    QObject::connect(&window, &MainWindow::demoRequested, &session, [&window, &plan, start] {
-        window.showStarting(MainWindow::tr("Starting the embedded demo…"));
-        start(demo_plan(plan));
-    });
+    connect(window, &MainWindow::demoRequested, this, &Console::startDemo);
+    connect(window, &MainWindow::profilesRequested, this, [this] { openProfiles(); });
     // Closing drains: intake stops, the queue is written, offsets are committed. The host thread
     // does it; the dialog counts down and the window closes when the session reports stopped().
-    QObject::connect(
-        &window, &MainWindow::closeRequested, &window, [&window, &session, &drain_dialog] {
-            if (drain_dialog)
-                return;
-            drain_dialog = new DrainDialog([&session] { return session.snapshot(); }, &window);
-            drain_dialog->setAttribute(Qt::WA_DeleteOnClose);
-            qCInfo(lcConsole) << "closing: draining the engine";
-            session.requestStop();
-            drain_dialog->open();
-        });
+    connect(window, &MainWindow::closeRequested, this, [this, window, session] {
+        if (drain_dialog_)
+            return;
+        drain_dialog_ = new DrainDialog([session] { return session->snapshot(); }, window);
+        drain_dialog_->setAttribute(Qt::WA_DeleteOnClose);
+        qCInfo(lcConsole) << "closing: draining the engine";
+        session->requestStop();
+        drain_dialog_->open();
+    });
+}
 
-    if (plan.demo) {
-        window.showStarting(MainWindow::tr("Starting the embedded demo…"));
-        start(demo_plan(plan));
-    } else if (!plan.engine.source.bootstrap_servers.empty()) {
-        window.showStarting(MainWindow::tr("Connecting to %1…")
-                                .arg(QString::fromStdString(plan.engine.source.bootstrap_servers)));
-        start(plan);
+Console::~Console() {
+    // Already drained after a window close; otherwise (a signal, a test) this drains now.
+    session_->stop();
+}
+
+void Console::begin() {
+    window_->show();
+    const QString last_profile = ConnectionProfileStore().lastUsed();
+    if (plan_.demo) {
+        window_->showStarting(MainWindow::tr("Starting the embedded demo…"));
+        start(demo_plan(plan_));
+    } else if (!plan_.engine.source.bootstrap_servers.empty()) {
+        window_->showStarting(
+            MainWindow::tr("Connecting to %1…")
+                .arg(QString::fromStdString(plan_.engine.source.bootstrap_servers)));
+        start(plan_);
+    } else if (!last_profile.isEmpty() && ConnectionProfileStore().load(last_profile)) {
+        // The last profile comes back: its passwords from the keychain, or asked for now.
+        window_->showNoConnection();
+        make_profile_manager()->activate(last_profile);
     } else {
-        window.showNoConnection();
+        window_->showNoConnection();
     }
+}
 
-    window.show();
-    const int exit_code = QApplication::exec();
-    // Already drained after a window close; after a signal (SIGINT) this drains now.
-    session.stop();
-    return exit_code;
+void Console::startDemo() {
+    // The demo is not a saved connection: the next start offers it again instead of connecting
+    // to the profile used before.
+    ConnectionProfileStore().setLastUsed({});
+    switch_to(demo_plan(plan_), MainWindow::tr("Starting the embedded demo…"));
+}
+
+void Console::connectProfile(const ConnectionProfile& profile) {
+    if (profile.is_remote()) {  // remote engine (issue 6): no local session is needed
+        next_plan_.reset();
+        if (session_->active())
+            session_->requestStop();  // drains in the background
+        remote_->connectTo(profile);
+        return;
+    }
+    switch_to(plan_for_profile(profile, plan_),
+              MainWindow::tr("Connecting with profile “%1” to %2…")
+                  .arg(profile.name, profile.kafka_address()));
+}
+
+ConnectionProfileManager* Console::openProfiles() {
+    ConnectionProfileManager* manager = make_profile_manager();
+    manager->open();
+    return manager;
+}
+
+ConnectionProfileManager* Console::make_profile_manager() {
+    auto* manager = new ConnectionProfileManager(nullptr, nullptr, window_.get());
+    manager->setAttribute(Qt::WA_DeleteOnClose);
+    connect(manager, &ConnectionProfileManager::profileActivated, this, &Console::connectProfile);
+    return manager;
+}
+
+void Console::start(const RunPlan& run) {
+    remote_->disconnect();  // remote engine (issue 6): the embedded session takes over
+    window_->setConnectionDescription(describe_connection(run));
+    window_->setDrainOnClose(true);
+    session_->start(run);
+}
+
+void Console::switch_to(const RunPlan& run, const QString& step) {
+    window_->showStarting(step);
+    if (session_->active()) {
+        qCInfo(lcConsole) << "switching connection: draining the running session first";
+        next_plan_ = run;
+        session_->requestStop();
+    } else {
+        start(run);
+    }
+}
+
+int run_console(RunPlan plan) {
+    Console console(std::move(plan));
+    console.begin();
+    return QApplication::exec();
 }
 
 }  // namespace spillway

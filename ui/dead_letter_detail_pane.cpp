@@ -1,5 +1,6 @@
 #include "ui/dead_letter_detail_pane.h"
 
+#include <QAction>
 #include <QDateTime>
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -123,7 +124,15 @@ DeadLetterDetailPane::DeadLetterDetailPane(DecoderOptions decoder, QWidget* pare
     validation_->setWordWrap(true);
     validation_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     save_->setToolTip(tr("Store the edited payload; replay it afterwards (Ctrl+S)"));
-    save_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_S));
+    // An action rather than the button's own shortcut, so the help overlay lists it.
+    auto* save_action = new QAction(tr("Save the edited payload"), this);
+    save_action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_S));
+    save_action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(save_action, &QAction::triggered, this, [this] {
+        if (save_->isEnabled() && save_->isVisible())
+            save_->click();
+    });
+    addAction(save_action);
     auto* buttons = new QHBoxLayout;
     buttons->addStretch(1);
     buttons->addWidget(revert_);

@@ -222,24 +222,28 @@ DeadLetterPage::DeadLetterPage(QWidget* parent)
             load_audit();
     });
 
-    auto add_shortcut = [this](QKeySequence keys, auto slot) {
-        auto* action = new QAction(this);
+    // With a text, so the help overlay lists them under this page's title.
+    auto add_shortcut = [this](QKeySequence keys, const QString& text, auto slot) {
+        auto* action = new QAction(text, this);
         action->setShortcut(keys);
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         connect(action, &QAction::triggered, this, slot);
         addAction(action);
     };
-    add_shortcut(QKeySequence(Qt::CTRL | Qt::Key_F), [this] {
+    add_shortcut(QKeySequence(Qt::CTRL | Qt::Key_F), tr("Filter by text"), [this] {
         text_->setFocus();
         text_->selectAll();
     });
-    add_shortcut(QKeySequence(Qt::Key_F5), [this] { refresh(); });
-    add_shortcut(QKeySequence(Qt::CTRL | Qt::Key_R), [this] { replaySelection(); });
-    add_shortcut(QKeySequence(Qt::CTRL | Qt::Key_E), [this] { ask_export(false); });
-    add_shortcut(QKeySequence(Qt::Key_Delete), [this] {
-        if (table_->hasFocus())
-            ask_discard(false);
-    });
+    add_shortcut(QKeySequence(Qt::Key_F5), tr("Reload the list"), [this] { refresh(); });
+    add_shortcut(QKeySequence(Qt::CTRL | Qt::Key_R), tr("Replay the selection (dry run first)"),
+                 [this] { replaySelection(); });
+    add_shortcut(QKeySequence(Qt::CTRL | Qt::Key_E), tr("Export the selection"),
+                 [this] { ask_export(false); });
+    add_shortcut(QKeySequence(Qt::Key_Delete), tr("Discard the selection (asks for a reason)"),
+                 [this] {
+                     if (table_->hasFocus())
+                         ask_discard(false);
+                 });
     clearStore();
 }
 

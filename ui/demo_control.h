@@ -13,6 +13,7 @@ namespace spillway {
 struct DemoStatus {
     bool available = false;  // an embedded demo is running
     double rate_per_sec = 0;
+    bool load_paused = false;  // the generator produces nothing until resumed
     int payload_bytes = 0;
     double duplicate_share = 0;
     double malformed_share = 0;
@@ -34,6 +35,7 @@ public:
 
     // Immediate: the generator picks them up with its next message.
     virtual void set_load_rate(double rate_per_sec) = 0;
+    virtual void set_load_paused(bool paused) = 0;
     virtual void set_payload_bytes(int payload_bytes) = 0;
     virtual void set_shares(double duplicate_share, double malformed_share) = 0;
 

@@ -75,6 +75,7 @@ DemoPage::DemoPage(SnapshotFeed* feed, DemoControl* control, QWidget* parent)
       duplicate_spin_(compact(share_spin())),
       malformed_spin_(compact(share_spin())),
       burst_button_(new QPushButton),
+      pause_button_(new QPushButton),
       load_stats_(new QLabel),
       database_state_(new ToneLabel),
       database_button_(new QPushButton),
@@ -92,9 +93,11 @@ DemoPage::DemoPage(SnapshotFeed* feed, DemoControl* control, QWidget* parent)
     duplicate_spin_->setObjectName(QStringLiteral("spin_duplicates"));
     malformed_spin_->setObjectName(QStringLiteral("spin_malformed"));
     burst_button_->setObjectName(QStringLiteral("button_burst"));
+    pause_button_->setObjectName(QStringLiteral("button_pause_load"));
     database_button_->setObjectName(QStringLiteral("button_database"));
     database_state_->setObjectName(QStringLiteral("label_database_state"));
     action_message_->setObjectName(QStringLiteral("label_demo_action"));
+    load_stats_->setObjectName(QStringLiteral("label_load_stats"));
 
     auto* left = new QVBoxLayout;
     left->setSpacing(12);
@@ -163,6 +166,11 @@ QWidget* DemoPage::build_load_card() {
     burst_button_->setToolTip(
         tr("Produce at %1 times the rate for %2 seconds").arg(kBurstFactor).arg(kBurstSeconds));
 
+    pause_button_->setCheckable(true);
+    pause_button_->setText(tr("Pause the load"));
+    pause_button_->setToolTip(
+        tr("Stop producing, to watch the engine drain its queue and the lag fall to zero"));
+
     auto* rate_row = new QHBoxLayout;
     rate_row->addWidget(rate_slider_, 1);
     rate_row->addWidget(rate_spin_);
@@ -179,7 +187,11 @@ QWidget* DemoPage::build_load_card() {
     layout->setSpacing(10);
     layout->addWidget(title_label(tr("Load generator")));
     layout->addLayout(form);
-    layout->addWidget(burst_button_, 0, Qt::AlignLeft);
+    auto* load_buttons = new QHBoxLayout;
+    load_buttons->addWidget(burst_button_);
+    load_buttons->addWidget(pause_button_);
+    load_buttons->addStretch(1);
+    layout->addLayout(load_buttons);
     layout->addWidget(load_stats_);
     layout->addWidget(muted_label(
         tr("Duplicates repeat an earlier event exactly (the engine drops them by event id); "
@@ -203,6 +215,12 @@ QWidget* DemoPage::build_load_card() {
     connect(duplicate_spin_, &QDoubleSpinBox::valueChanged, this, &DemoPage::send_shares);
     connect(malformed_spin_, &QDoubleSpinBox::valueChanged, this, &DemoPage::send_shares);
     connect(burst_button_, &QPushButton::clicked, this, &DemoPage::startBurst);
+    connect(pause_button_, &QPushButton::toggled, this, [this](bool paused) {
+        pause_button_->setText(paused ? tr("Resume the load") : tr("Pause the load"));
+        if (control_)
+            control_->set_load_paused(paused);
+        mark(paused ? tr("load paused") : tr("load resumed"));
+    });
     return card;
 }
 
@@ -298,11 +316,13 @@ void DemoPage::show_status(const DemoStatus& s) {
                         .arg(format_count(s.load.produced), format_count(s.load.delivered));
     if (s.load.delivery_failed > 0)
         stats += tr(" · %1 failed").arg(format_count(s.load.delivery_failed));
-    if (bursting())
+    if (s.load_paused)
+        stats += tr(" · paused");
+    else if (bursting())
         stats +=
             tr(" · bursting at %1 for %2 s more").arg(format_rate(s.rate_per_sec)).arg(burst_left_);
     load_stats_->setText(stats);
-    burst_button_->setEnabled(!bursting());
+    burst_button_->setEnabled(!bursting() && !s.load_paused);
 
     const bool busy = s.busy || action_pending_;
     if (!s.database_embedded) {

@@ -81,6 +81,7 @@ private:
     QDoubleSpinBox* duplicate_spin_;
     QDoubleSpinBox* malformed_spin_;
     QPushButton* burst_button_;
+    QPushButton* pause_button_;
     QLabel* load_stats_;
     ToneLabel* database_state_;
     QPushButton* database_button_;

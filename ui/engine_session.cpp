@@ -62,6 +62,11 @@ std::shared_ptr<const Snapshot> EngineSession::snapshot() const {
     return engine_ ? engine_->snapshot() : nullptr;
 }
 
+std::optional<EngineOptions> EngineSession::engine_options() const {
+    std::lock_guard lock(mutex_);
+    return engine_options_;
+}
+
 std::string EngineSession::apply_knobs(const Knobs& knobs, const std::string& origin) {
     std::lock_guard lock(mutex_);
     return engine_ ? engine_->apply_knobs(knobs, origin) : kNoEngine;
@@ -97,6 +102,14 @@ void EngineSession::set_load_rate(double rate_per_sec) {
         return;
     generator_->set_rate(rate_per_sec);
     demo_.rate_per_sec = rate_per_sec;
+}
+
+void EngineSession::set_load_paused(bool paused) {
+    std::lock_guard lock(mutex_);
+    if (!generator_)
+        return;
+    generator_->set_paused(paused);
+    demo_.load_paused = paused;
 }
 
 void EngineSession::set_payload_bytes(int payload_bytes) {
@@ -258,6 +271,7 @@ void EngineSession::host(RunPlan plan) {
         if (!stop_requested_) {
             serve = true;
             engine_ = engine.get();
+            engine_options_ = engine->options();
             generator_ = generator.get();
             environment_ = environment.get();
             if (environment) {
@@ -294,6 +308,7 @@ void EngineSession::host(RunPlan plan) {
     {
         std::lock_guard lock(mutex_);
         engine_ = nullptr;
+        engine_options_.reset();
         environment_ = nullptr;
         demo_ = DemoStatus{};
         active_ = false;

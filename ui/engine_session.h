@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "core/run_plan.h"
@@ -38,6 +39,9 @@ public:
 
     // The engine's latest snapshot; null while no engine is running. Safe from any thread.
     std::shared_ptr<const Snapshot> snapshot() const;
+    // The running engine's options, with the demo's addresses filled in (the dead-letter page
+    // opens its own connections with them); empty while no engine is running.
+    std::optional<EngineOptions> engine_options() const;
 
     // EngineControl
     std::string apply_knobs(const Knobs& knobs, const std::string& origin) override;
@@ -48,6 +52,7 @@ public:
     // DemoControl
     DemoStatus demo_status() const override;
     void set_load_rate(double rate_per_sec) override;
+    void set_load_paused(bool paused) override;
     void set_payload_bytes(int payload_bytes) override;
     void set_shares(double duplicate_share, double malformed_share) override;
     void set_database_running(bool running, Done done) override;
@@ -77,6 +82,7 @@ private:
     std::deque<Task> tasks_;
     // Set while they run; owned by the host thread, which clears these before destroying them.
     Engine* engine_ = nullptr;
+    std::optional<EngineOptions> engine_options_;
     LoadGenerator* generator_ = nullptr;
     DemoEnvironment* environment_ = nullptr;
     DemoStatus demo_;

@@ -5,38 +5,15 @@
 #include <QLineEdit>
 #include <QVBoxLayout>
 
+#include "core/fetch_settings.h"
 #include "ui/tone_label.h"
 
 namespace spillway {
 
-namespace {
-
-struct FetchSetting {
-    const char* property;
-    const char* default_value;
-    bool spillway_default;  // the engine's consumer default rather than librdkafka 2.0.2's
-    const char* meaning;
-};
-
-// The engine does not publish its consumer defaults (core/kafka_source.cpp); these mirror them.
-constexpr FetchSetting kFetchSettings[] = {
-    {"fetch.min.bytes", "1", false,
-     QT_TRANSLATE_NOOP("FetchSettingsBox", "least data a fetch waits for")},
-    {"fetch.wait.max.ms", "10", true,
-     QT_TRANSLATE_NOOP("FetchSettingsBox", "longest a fetch waits for fetch.min.bytes")},
-    {"fetch.max.bytes", "52428800", false,
-     QT_TRANSLATE_NOOP("FetchSettingsBox", "most data per fetch response")},
-    {"max.partition.fetch.bytes", "1048576", false,
-     QT_TRANSLATE_NOOP("FetchSettingsBox", "most data per partition and fetch")},
-    {"queued.min.messages", "1000000", true,
-     QT_TRANSLATE_NOOP("FetchSettingsBox", "messages prefetched per partition")},
-    {"queued.max.messages.kbytes", "65536", true,
-     QT_TRANSLATE_NOOP("FetchSettingsBox", "prefetch buffer per partition, KiB")},
-};
-
-}  // namespace
-
-FetchSettingsBox::FetchSettingsBox(QWidget* parent) : Card(parent), form_(new QFormLayout) {
+FetchSettingsBox::FetchSettingsBox(QWidget* parent)
+    : Card(parent),
+      form_(new QFormLayout),
+      reason_(new ToneLabel(QString(), ToneLabel::Role::Bad, this)) {
     setObjectName(QStringLiteral("card_fetch_settings"));
     auto* title = new QLabel(tr("Kafka fetch settings"), this);
     QFont title_font = title->font();
@@ -44,22 +21,28 @@ FetchSettingsBox::FetchSettingsBox(QWidget* parent) : Card(parent), form_(new QF
     title->setFont(title_font);
 
     auto* explanation = new ToneLabel(
-        tr("Read-only while the engine runs. librdkafka 2.0.2 reads these when the consumer is "
-           "created and cannot change them on a running consumer; changing them means closing "
-           "the consumer and joining the group again (a rebalance), which Spillway does not do "
-           "at runtime. They take effect from the engine's start-up options."),
+        tr("librdkafka reads these only when a consumer is created, so applying a change "
+           "re-creates the consumer: it commits what is stored, leaves the group and joins again "
+           "(a rebalance of a few seconds; what was in flight is read again and dropped as "
+           "duplicates)."),
         ToneLabel::Role::Muted, this);
     explanation->setObjectName(QStringLiteral("label_fetch_explanation"));
     explanation->setWordWrap(true);
+    reason_->setObjectName(QStringLiteral("label_fetch_reason"));
+    reason_->setWordWrap(true);
+    reason_->hide();
 
     form_->setContentsMargins(0, 0, 0, 0);
     form_->setLabelAlignment(Qt::AlignLeft);
-    for (const FetchSetting& setting : kFetchSettings) {
+    for (const FetchSetting& setting : fetch_settings()) {
         auto* field = new QLineEdit(this);
-        field->setEnabled(false);
-        field->setToolTip(tr(setting.meaning));
+        field->setObjectName(QStringLiteral("field_") + QString::fromLatin1(setting.property));
+        field->setToolTip(
+            tr("%1 (%2 to %3)").arg(tr(setting.meaning)).arg(setting.min).arg(setting.max));
+        field->setAlignment(Qt::AlignRight);
         form_->addRow(QString::fromLatin1(setting.property), field);
         fields_[setting.property] = field;
+        connect(field, &QLineEdit::textEdited, this, &FetchSettingsBox::edited);
     }
 
     auto* layout = new QVBoxLayout(this);
@@ -68,19 +51,44 @@ FetchSettingsBox::FetchSettingsBox(QWidget* parent) : Card(parent), form_(new QF
     layout->addWidget(title);
     layout->addWidget(explanation);
     layout->addLayout(form_);
-    showProperties({});
+    layout->addWidget(reason_);
+    load({}, {});
 }
 
-void FetchSettingsBox::showProperties(const std::map<std::string, std::string>& properties) {
-    for (const FetchSetting& setting : kFetchSettings) {
-        const auto configured = properties.find(setting.property);
-        fields_[setting.property]->setText(configured != properties.end()
-                                               ? QString::fromStdString(configured->second)
-                                               : (setting.spillway_default
-                                                      ? tr("%1 (Spillway default)")
-                                                      : tr("%1 (librdkafka default)"))
-                                                     .arg(QLatin1String(setting.default_value)));
+void FetchSettingsBox::load(const std::map<std::string, std::string>& start_up,
+                            const std::map<std::string, std::string>& runtime) {
+    loaded_ = runtime;
+    for (const auto& [property, field] : fields_) {
+        start_up_[property] = effective_fetch_value(property, start_up);
+        const auto set = runtime.find(property);
+        field->setText(
+            QString::fromStdString(set != runtime.end() ? set->second : start_up_[property]));
     }
+    showReason(QString());
+}
+
+std::map<std::string, std::string> FetchSettingsBox::fetch() const {
+    std::map<std::string, std::string> wanted;
+    for (const auto& [property, field] : fields_) {
+        const std::string value = field->text().trimmed().toStdString();
+        if (value != start_up_.at(property))
+            wanted[property] = value;
+    }
+    return wanted;
+}
+
+bool FetchSettingsBox::showReason(const QString& reason) {
+    bool names_one = false;
+    for (const auto& [property, field] : fields_)
+        names_one = names_one || reason.contains(QString::fromStdString(property));
+    reason_->setText(names_one ? reason : QString());
+    reason_->setVisible(names_one);
+    return names_one;
+}
+
+QLineEdit* FetchSettingsBox::field(const std::string& property) const {
+    const auto it = fields_.find(property);
+    return it == fields_.end() ? nullptr : it->second;
 }
 
 }  // namespace spillway

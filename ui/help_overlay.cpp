@@ -14,9 +14,11 @@ namespace {
 
 // The section an action belongs to: the title of the page it is installed on.
 QString section_of(const QAction* action, const QWidget* window) {
+    // The nearest titled widget up from where the action is installed (a pane inside a page).
     for (const QObject* object : action->associatedObjects())
-        if (const auto* widget = qobject_cast<const QWidget*>(object))
-            if (widget != window && !widget->windowTitle().isEmpty())
+        for (auto* widget = qobject_cast<const QWidget*>(object); widget && widget != window;
+             widget = widget->parentWidget())
+            if (!widget->windowTitle().isEmpty())
                 return widget->windowTitle();
     return QObject::tr("Everywhere");
 }

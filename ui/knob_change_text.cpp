@@ -54,6 +54,21 @@ QString describe_knob_change(const Knobs& before, const Knobs& after) {
     if (before.overflow_policy != after.overflow_policy)
         parts << arrow(QObject::tr("overflow"), overflow_policy_label(before.overflow_policy),
                        overflow_policy_label(after.overflow_policy));
+    if (before.fetch != after.fetch) {
+        // Every fetch property that changed, its start-up value shown as "default".
+        std::map<std::string, std::pair<std::string, std::string>> changed;
+        for (const auto& [property, value] : before.fetch)
+            changed[property].first = value;
+        for (const auto& [property, value] : after.fetch)
+            changed[property].second = value;
+        const QString start_up = QObject::tr("start-up");
+        for (const auto& [property, values] : changed)
+            if (values.first != values.second)
+                parts << arrow(
+                    QString::fromStdString(property),
+                    values.first.empty() ? start_up : QString::fromStdString(values.first),
+                    values.second.empty() ? start_up : QString::fromStdString(values.second));
+    }
     return parts.isEmpty() ? QObject::tr("no change") : parts.join(QStringLiteral(", "));
 }
 

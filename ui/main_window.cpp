@@ -43,6 +43,7 @@ MainWindow::MainWindow(ConsoleServices services, QWidget* parent)
       dashboard_page_(new DashboardPage(feed_, knob_history_, pages_)),
       tuning_page_(new TuningPage(feed_, knob_history_, services.engine, pages_)),
       demo_page_(new DemoPage(feed_, services.demo, pages_)),
+      dead_letter_page_(new DeadLetterPage(pages_)),
       log_pane_(new LogPane),
       log_dock_(new QDockWidget(tr("Log"), this)),
       help_(nullptr),
@@ -63,8 +64,8 @@ MainWindow::MainWindow(ConsoleServices services, QWidget* parent)
     addPage(dashboard_page_, tr("Dashboard"), tr("Live figures and charts"));
     addPage(tuning_page_, tr("Tuning"), tr("Change the engine's settings while it runs"));
     addPage(demo_page_, tr("Demo"), tr("Load and faults for the embedded demo"));
-    // Found by its object name ("page_dead_letters"); the console gives it the store: setStore().
-    addPage(new DeadLetterPage(pages_), tr("Dead letters"),
+    // The console gives it the running engine's store: setStore().
+    addPage(dead_letter_page_, tr("Dead letters"),
             tr("Look at, fix, replay, discard and export what could not be stored"));
     setPageAvailable(demo_page_, demo_page_->available());
     connect(demo_page_, &DemoPage::availabilityChanged, this,
@@ -83,6 +84,7 @@ MainWindow::MainWindow(ConsoleServices services, QWidget* parent)
         size = size.boundedTo(screen->availableSize() * 0.95);
     resize(size.expandedTo(QSize(1100, 700)));
     connect(welcome_page_, &WelcomePage::demoRequested, this, &MainWindow::demoRequested);
+    connect(welcome_page_, &WelcomePage::profilesRequested, this, &MainWindow::profilesRequested);
     showDashboard();
 }
 
@@ -103,6 +105,10 @@ void MainWindow::build_docks_and_actions() {
     help_action->setShortcuts({QKeySequence(Qt::Key_F1), QKeySequence(Qt::Key_Question)});
     connect(help_action, &QAction::triggered, this, [this] { help_->open(); });
     addAction(help_action);
+    auto* profiles_action = new QAction(tr("Connection profiles: connect, switch or edit"), this);
+    profiles_action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_O));
+    connect(profiles_action, &QAction::triggered, this, &MainWindow::profilesRequested);
+    addAction(profiles_action);
     auto* quit_action = new QAction(tr("Close Spillway (drains the engine first)"), this);
     quit_action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     connect(quit_action, &QAction::triggered, this, &QWidget::close);
@@ -116,6 +122,10 @@ void MainWindow::build_docks_and_actions() {
         const QSignalBlocker blocker(log_button);
         log_button->setChecked(log_dock_->isVisible());
     });
+    QToolButton* profiles_button =
+        navigation_->addTool(tr("Connect…"), tr("Connection profiles (Ctrl+O)"), false);
+    profiles_button->setObjectName(QStringLiteral("nav_profiles"));
+    connect(profiles_button, &QToolButton::clicked, profiles_action, &QAction::trigger);
     QToolButton* help_button =
         navigation_->addTool(tr("? Keys"), tr("Keyboard shortcuts (F1)"), false);
     help_button->setObjectName(QStringLiteral("nav_help"));

@@ -15,6 +15,7 @@ namespace spillway {
 
 class ConsoleStatusBar;
 class DashboardPage;
+class DeadLetterPage;
 class DemoControl;
 class DemoPage;
 class EngineControl;
@@ -71,12 +72,15 @@ public:
     DashboardPage* dashboardPage() const { return dashboard_page_; }
     TuningPage* tuningPage() const { return tuning_page_; }
     DemoPage* demoPage() const { return demo_page_; }
+    DeadLetterPage* deadLetterPage() const { return dead_letter_page_; }
     LogPane* logPane() const { return log_pane_; }
     QDockWidget* logDock() const { return log_dock_; }
     HelpOverlay* helpOverlay() const { return help_; }
 
 signals:
     void demoRequested();
+    // The operator wants the connection profiles (to connect, switch, or edit them).
+    void profilesRequested();
     void closeRequested();
 
 protected:
@@ -100,6 +104,7 @@ private:
     DashboardPage* dashboard_page_;
     TuningPage* tuning_page_;
     DemoPage* demo_page_;
+    DeadLetterPage* dead_letter_page_;
     LogPane* log_pane_;
     QDockWidget* log_dock_;
     HelpOverlay* help_;

@@ -146,9 +146,11 @@ TuningPage::TuningPage(SnapshotFeed* feed, KnobHistoryFeed* history, EngineContr
     connect(revert_, &QPushButton::clicked, this, &TuningPage::revert);
     connect(discard_, &QPushButton::clicked, this, [this] {
         form_->load(form_->loaded());
+        load_fetch(form_->loaded());
         show_status(QString(), false);
     });
     connect(form_, &KnobForm::edited, this, &TuningPage::on_edited);
+    connect(fetch_box_, &FetchSettingsBox::edited, this, &TuningPage::on_edited);
     connect(preset_combo_, &QComboBox::activated, this,
             [this](int index) { choosePreset(preset_combo_->itemData(index).toString()); });
     connect(save_preset_, &QPushButton::clicked, this, &TuningPage::ask_preset_name);
@@ -210,12 +212,13 @@ void TuningPage::on_snapshot(const Snapshot& s) {
     if (first) {
         loaded_once_ = true;
         if (control_)
-            fetch_box_->showProperties(control_->kafka_properties());
+            start_up_properties_ = control_->kafka_properties();
     }
     // The knobs changed elsewhere (another origin, a revert): show them, unless the operator is
     // in the middle of editing.
-    if (first || (s.knob_version != loaded_version_ && !form_->modified())) {
+    if (first || (s.knob_version != loaded_version_ && !modified())) {
         form_->load(s.knobs);
+        load_fetch(s.knobs);
         loaded_version_ = s.knob_version;
         refresh_buttons();
     }
@@ -224,9 +227,9 @@ void TuningPage::on_snapshot(const Snapshot& s) {
 void TuningPage::on_edited() {
     // Checked as the operator types, with the engine's own rules: Apply stays off while the
     // settings would be refused, and the reason is shown at the field.
-    const std::string reason = validate(form_->knobs());
+    const std::string reason = validate(wanted());
     const QString text = QString::fromStdString(reason);
-    if (!form_->showReason(text))
+    if (!show_reason(text))
         show_status(text, true);
     else if (reason.empty() && status_->property("problem").toBool())
         show_status(QString(), false);
@@ -234,9 +237,9 @@ void TuningPage::on_edited() {
 }
 
 void TuningPage::refresh_buttons() {
-    const bool valid = validate(form_->knobs()).empty();
-    apply_->setEnabled(control_ && form_->modified() && valid);
-    discard_->setEnabled(form_->modified());
+    const bool valid = validate(wanted()).empty();
+    apply_->setEnabled(control_ && modified() && valid);
+    discard_->setEnabled(modified());
     revert_->setEnabled(control_ && !history_->changes().empty());
     if (!history_->changes().empty()) {
         const KnobChange& last = history_->changes().back();
@@ -254,7 +257,7 @@ bool TuningPage::send(const Knobs& knobs, const std::string& origin) {
     const std::string reason = control_->apply_knobs(knobs, origin);
     if (!reason.empty()) {
         const QString text = QString::fromStdString(reason);
-        const bool at_field = form_->showReason(text);
+        const bool at_field = show_reason(text);
         show_status(at_field ? tr("The engine refused the settings; see the field marked.")
                              : tr("The engine refused the settings: %1").arg(text),
                     true);
@@ -263,6 +266,7 @@ bool TuningPage::send(const Knobs& knobs, const std::string& origin) {
     }
     const Knobs now = control_->knobs().value_or(knobs);
     form_->load(now);
+    load_fetch(now);
     history_->reload();
     const QString when = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
     show_status((origin == kRevertOrigin ? tr("Reverted at %1: %2") : tr("Applied at %1: %2"))
@@ -274,15 +278,38 @@ bool TuningPage::send(const Knobs& knobs, const std::string& origin) {
 }
 
 bool TuningPage::apply() {
-    const Knobs wanted = form_->knobs();
+    const Knobs knobs = wanted();
     // Refused here already when the engine would refuse it, with the same words.
-    if (const std::string reason = validate(wanted); !reason.empty()) {
+    if (const std::string reason = validate(knobs); !reason.empty()) {
         const QString text = QString::fromStdString(reason);
-        if (!form_->showReason(text))
+        if (!show_reason(text))
             show_status(text, true);
         return false;
     }
-    return send(wanted, kOrigin);
+    return send(knobs, kOrigin);
+}
+
+Knobs TuningPage::wanted() const {
+    Knobs knobs = form_->knobs();
+    knobs.fetch = fetch_box_->fetch();
+    return knobs;
+}
+
+bool TuningPage::modified() const {
+    return form_->modified() || fetch_box_->modified();
+}
+
+void TuningPage::load_fetch(const Knobs& knobs) {
+    fetch_box_->load(start_up_properties_, knobs.fetch);
+}
+
+bool TuningPage::show_reason(const QString& reason) {
+    if (reason.isEmpty()) {
+        form_->showReason(reason);
+        fetch_box_->showReason(reason);
+        return false;
+    }
+    return form_->showReason(reason) || fetch_box_->showReason(reason);
 }
 
 bool TuningPage::revert() {

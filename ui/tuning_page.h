@@ -48,6 +48,12 @@ private:
     void build_settings_card(QWidget* card);
     void on_snapshot(const Snapshot& snapshot);
     void on_edited();
+    // The form's knobs with the fetch box's settings.
+    Knobs wanted() const;
+    bool modified() const;
+    void load_fetch(const Knobs& knobs);
+    // At the field (or fetch box) it names; false when it names none.
+    bool show_reason(const QString& reason);
     void refresh_presets();
     void refresh_buttons();
     bool send(const Knobs& knobs, const std::string& origin);
@@ -70,6 +76,7 @@ private:
     QLabel* engine_note_;
     QTableView* history_view_;
     bool loaded_once_ = false;
+    std::map<std::string, std::string> start_up_properties_;  // the consumer's, at start
     uint64_t loaded_version_ = 0;
 };
 

@@ -17,13 +17,18 @@ WelcomePage::WelcomePage(QWidget* parent)
           tr("Spillway is not connected to a Kafka cluster and a PostgreSQL database.\n\n"
              "Start the embedded demo to run the whole pipeline on this machine: a mock Kafka "
              "cluster, a private PostgreSQL server and a load generator producing sample events. "
-             "To use your own systems, start spillway with --bootstrap-servers and --pg."))),
+             "To use your own Kafka and PostgreSQL, create a connection profile (Ctrl+O), or start "
+             "spillway with --bootstrap-servers and --pg."))),
       problem_(new QLabel),
       demo_button_(new QPushButton(tr("Start the embedded demo"))),
+      profiles_button_(new QPushButton(tr("Connect with a profile…"))),
       progress_(new QProgressBar),
       step_(new QLabel) {
     setObjectName(QStringLiteral("page_welcome"));
     demo_button_->setObjectName(QStringLiteral("button_start_demo"));
+    profiles_button_->setObjectName(QStringLiteral("button_profiles"));
+    profiles_button_->setToolTip(tr("Create, test, edit and connect saved profiles (Ctrl+O)"));
+    profiles_button_->setMinimumWidth(300);
     progress_->setObjectName(QStringLiteral("progress_starting"));
     step_->setObjectName(QStringLiteral("label_starting_step"));
     problem_->setObjectName(QStringLiteral("label_start_problem"));
@@ -67,6 +72,7 @@ WelcomePage::WelcomePage(QWidget* parent)
     card_layout->addWidget(problem_);
     card_layout->addSpacing(6);
     card_layout->addWidget(demo_button_, 0, Qt::AlignHCenter);
+    card_layout->addWidget(profiles_button_, 0, Qt::AlignHCenter);
     card_layout->addWidget(progress_, 0, Qt::AlignHCenter);
     card_layout->addWidget(step_);
 
@@ -82,6 +88,7 @@ WelcomePage::WelcomePage(QWidget* parent)
     layout->addStretch(2);
 
     connect(demo_button_, &QPushButton::clicked, this, &WelcomePage::demoRequested);
+    connect(profiles_button_, &QPushButton::clicked, this, &WelcomePage::profilesRequested);
     showIdle();
 }
 
@@ -98,6 +105,7 @@ void WelcomePage::showIdle(const QString& problem) {
     problem_->setVisible(!problem.isEmpty());
     demo_button_->setVisible(true);
     demo_button_->setEnabled(true);
+    profiles_button_->setVisible(true);
     progress_->setVisible(false);
     step_->setVisible(false);
 }
@@ -107,6 +115,7 @@ void WelcomePage::showBusy(const QString& step) {
     explanation_->setVisible(false);
     problem_->setVisible(false);
     demo_button_->setVisible(false);
+    profiles_button_->setVisible(false);
     progress_->setVisible(true);
     step_->setText(step);
     step_->setVisible(true);

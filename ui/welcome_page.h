@@ -1,6 +1,6 @@
 #pragma once
 // The empty state, shown when the console was started without any address: it says there is no
-// connection and offers to start the embedded demo. While something is starting it shows progress
+// connection and offers to start the embedded demo or to connect with a saved profile. While something is starting it shows progress
 // instead of the button.
 #include <QWidget>
 
@@ -22,12 +22,14 @@ public:
 
 signals:
     void demoRequested();
+    void profilesRequested();
 
 private:
     QLabel* headline_;
     QLabel* explanation_;
     QLabel* problem_;
     QPushButton* demo_button_;
+    QPushButton* profiles_button_;
     QProgressBar* progress_;
     QLabel* step_;
 };

@@ -51,6 +51,7 @@ public:
         status.rate_per_sec = rate;
         rates.push_back(rate);
     }
+    void set_load_paused(bool paused) override { status.load_paused = paused; }
     void set_payload_bytes(int bytes) override { status.payload_bytes = bytes; }
     void set_shares(double duplicate, double malformed) override {
         status.duplicate_share = duplicate;
@@ -208,6 +209,20 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(demo.status.rate_per_sec, 3000.0, 3000);
         QVERIFY(burst->isEnabled());
 
+        // Pausing stops the generator (a rate of 0 would mean "as fast as possible").
+        auto* pause = page->findChild<QPushButton*>("button_pause_load");
+        QTest::mouseClick(pause, Qt::LeftButton);
+        QVERIFY(demo.status.load_paused);
+        QCOMPARE(demo.status.rate_per_sec, 3000.0);
+        QCOMPARE(pause->text(), QStringLiteral("Resume the load"));
+        window.feed()->poll();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            page->findChild<QLabel*>("label_load_stats")->text().endsWith(" · paused"), 2000);
+        QVERIFY(!burst->isEnabled());
+        QTest::mouseClick(pause, Qt::LeftButton);
+        QVERIFY(!demo.status.load_paused);
+        QCOMPARE(pause->text(), QStringLiteral("Pause the load"));
+
         // Stopping PostgreSQL: the button waits for the action, the state follows.
         auto* database = page->findChild<QPushButton*>("button_database");
         QCOMPARE(database->text(), QStringLiteral("Stop PostgreSQL"));
@@ -232,7 +247,9 @@ private slots:
         QVERIFY(effect);
         QTRY_COMPARE_WITH_TIMEOUT(
             effect->markerLabels(),
-            (QStringList{"burst ×3", "Stopped PostgreSQL", "Broker 2 is down"}), 2000);
+            (QStringList{"burst ×3", "load paused", "load resumed", "Stopped PostgreSQL",
+                         "Broker 2 is down"}),
+            2000);
 
         // The demo ends: the page leaves the navigation.
         demo.status.available = false;
@@ -263,7 +280,11 @@ private slots:
         for (const char* expected :
              {"Everywhere|Ctrl+1|Show the Dashboard page", "Dashboard|F5 or Space|Pause",
               "Dashboard|1|Show the last 1 min", "Tuning|Ctrl+Return or Ctrl+Enter|Apply",
-              "Tuning|Ctrl+Z|Revert", "Everywhere|F1 or ?|", "Everywhere|Ctrl+L|"})
+              "Tuning|Ctrl+Z|Revert", "Everywhere|F1 or ?|", "Everywhere|Ctrl+L|",
+              "Everywhere|Ctrl+O|Connection profiles", "Dead letters|Ctrl+F|Filter by text",
+              "Dead letters|F5|Reload", "Dead letters|Ctrl+R|Replay the selection",
+              "Dead letters|Ctrl+E|Export", "Dead letters|Del|Discard",
+              "Dead letters|Ctrl+S|Save the edited payload"})
             QVERIFY2(all.contains(QLatin1String(expected)), qPrintable(expected + ("\n" + all)));
         QVERIFY(!all.contains("Demo page"));  // no demo, no shortcut to it
         QTest::keyClick(help, Qt::Key_Escape);
@@ -281,6 +302,15 @@ private slots:
         QCOMPARE(window.currentPage(), static_cast<QWidget*>(window.dashboardPage()));
         QTest::keyClick(&window, Qt::Key_L, Qt::ControlModifier);
         QVERIFY(window.logDock()->isVisible());
+        QSignalSpy profiles(&window, &MainWindow::profilesRequested);
+        QTest::keyClick(&window, Qt::Key_O, Qt::ControlModifier);
+        QCOMPARE(profiles.count(), 1);
+        // The empty state offers the profiles as well as the demo.
+        window.showNoConnection();
+        auto* button = window.findChild<QPushButton*>("button_profiles");
+        QVERIFY(button && button->isVisible());
+        QTest::mouseClick(button, Qt::LeftButton);
+        QCOMPARE(profiles.count(), 2);
     }
 
     void drainDialogCountsDown() {

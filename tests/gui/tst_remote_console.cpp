@@ -30,9 +30,11 @@
 #include "ui/connection_profile.h"
 #include "ui/connection_profile_dialog.h"
 #include "ui/connection_profile_secrets.h"
+#include "ui/console.h"
 #include "ui/console_status_bar.h"
 #include "ui/dashboard_page.h"
 #include "ui/elided_label.h"
+#include "ui/engine_session.h"
 #include "ui/group_instances_model.h"
 #include "ui/group_page.h"
 #include "ui/knob_form.h"
@@ -418,6 +420,20 @@ private slots:
         QVERIFY(!problem.contains(QStringLiteral("not-the-token")));
         QVERIFY(!intruder.connected());
         QVERIFY(other.currentPage() != other.dashboardPage());
+
+        // The console itself: a remote-engine profile needs no local session; its pages show the
+        // remote engine, and the group view is one of them.
+        {
+            Console console(RunPlan{});
+            console.window().show();
+            console.connectProfile(profile);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                console.window().currentPage() == console.window().dashboardPage(), 30000);
+            QVERIFY(!console.session().active());
+            QTRY_VERIFY_WITH_TIMEOUT(
+                leading_count(tile_detail(console.window(), "tile_events_in")) >= before, 5000);
+            QVERIFY(console.window().findChild<GroupPage*>(QStringLiteral("page_group")));
+        }
 
         // Drain: the remote engine stops gracefully and exits.
         QSignalSpy drained(&remote.session(), &RemoteEngineSession::drainAccepted);

@@ -17,6 +17,7 @@
 #include "ui/chart_timeline.h"
 #include "ui/dashboard_page.h"
 #include "ui/engine_control.h"
+#include "ui/fetch_settings_box.h"
 #include "ui/knob_form.h"
 #include "ui/knob_history_feed.h"
 #include "ui/knob_history_model.h"
@@ -259,24 +260,56 @@ private slots:
         QCOMPARE(combo->findData(QStringLiteral("night shift")), -1);
     }
 
-    void fetchSettingsAreReadOnlyWithTheReason() {
-        Snapshot s;
-        SnapshotFeed feed([s] { return stamped(s); });
-        RefusingEngine control("unused");
-        KnobHistoryFeed history(&feed, &control);
-        TuningPage page(&feed, &history, &control);
-        feed.poll();
-        QWidget* box = page.findChild<QWidget*>("card_fetch_settings");
+    // Fetch settings are knobs too: a change re-creates the consumer, is marked on the charts
+    // and reverts like any other; a value librdkafka would refuse is refused at the field.
+    void fetchSettingsApplyThroughTheEngine() {
+        EngineOptions options = fixture_->engine_options("gui-tuning-fetch");
+        options.source.kafka_properties["fetch.min.bytes"] = "4096";
+        Engine engine(options);
+        engine.start();
+        EngineRef control(engine);
+        MainWindow window(ConsoleServices{[&engine] { return engine.snapshot(); }, &control});
+        TuningPage* tuning = window.tuningPage();
+        window.show();
+        window.showPage(tuning);
+        QTRY_COMPARE_WITH_TIMEOUT(tuning->form()->loaded().batch_size, 5000, 5000);
+        auto* box = tuning->findChild<FetchSettingsBox*>("card_fetch_settings");
         QVERIFY(box);
-        const auto fields = box->findChildren<QLineEdit*>();
-        QVERIFY(fields.size() >= 4);
-        bool configured_shown = false;
-        for (QLineEdit* field : fields) {
-            QVERIFY(!field->isEnabled());
-            configured_shown = configured_shown || field->text() == QStringLiteral("4096");
-        }
-        QVERIFY(configured_shown);
-        QVERIFY(box->findChild<QLabel*>("label_fetch_explanation")->text().contains("librdkafka"));
+        // The values in use: the start-up property, Spillway's default, librdkafka's default.
+        QTRY_COMPARE_WITH_TIMEOUT(box->field("fetch.min.bytes")->text(), QStringLiteral("4096"),
+                                  5000);
+        QCOMPARE(box->field("fetch.wait.max.ms")->text(), QStringLiteral("10"));
+        QCOMPARE(box->field("max.partition.fetch.bytes")->text(), QStringLiteral("1048576"));
+        auto* apply = button(tuning, "button_apply");
+        QVERIFY(!apply->isEnabled());
+
+        QLineEdit* wait = box->field("fetch.wait.max.ms");
+        wait->setText(QStringLiteral("soon"));
+        emit wait->textEdited(wait->text());
+        QVERIFY(!apply->isEnabled());
+        auto* reason = box->findChild<QLabel*>("label_fetch_reason");
+        QVERIFY(reason->isVisibleTo(tuning));
+        QCOMPARE(reason->text(),
+                 QStringLiteral("fetch.wait.max.ms must be a whole number (got \"soon\")"));
+
+        wait->setText(QStringLiteral("100"));
+        emit wait->textEdited(wait->text());
+        QVERIFY(!reason->isVisibleTo(tuning));
+        QVERIFY(apply->isEnabled());
+        QTest::mouseClick(apply, Qt::LeftButton);
+        QCOMPARE(engine.knobs().fetch,
+                 (std::map<std::string, std::string>{{"fetch.wait.max.ms", "100"}}));
+        QTRY_COMPARE_WITH_TIMEOUT(engine.snapshot()->consumer_recreations, int64_t(1), 20000);
+        for (TimeSeriesChart* chart : window.dashboardPage()->timeline()->charts())
+            QTRY_COMPARE_WITH_TIMEOUT(chart->markerLabels(),
+                                      QStringList{"fetch.wait.max.ms start-up→100"}, 3000);
+        QCOMPARE(wait->text(), QStringLiteral("100"));
+
+        QTest::mouseClick(button(tuning, "button_revert"), Qt::LeftButton);
+        QVERIFY(engine.knobs().fetch.empty());
+        QCOMPARE(wait->text(), QStringLiteral("10"));
+        QTRY_COMPARE_WITH_TIMEOUT(engine.snapshot()->consumer_recreations, int64_t(2), 20000);
+        engine.drain_and_stop();
     }
 
     void withoutAnEngineThePanelIsReadOnly() {
