@@ -4,6 +4,8 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -93,6 +95,7 @@ public:
     std::vector<std::string> load() {
         std::ifstream file(path_);
         if (!file) {
+            lines_.push_back(0);
             problems_.push_back(path_ + ": cannot read: " + std::strerror(errno));
             return problems_;
         }
@@ -125,7 +128,7 @@ public:
             else
                 load_section(section, *table);
         }
-        return problems_;
+        return in_file_order();
     }
 
 private:
@@ -134,8 +137,22 @@ private:
     }
 
     void add(uint32_t line, const std::string& key, const std::string& problem) {
+        lines_.push_back(line);
         problems_.push_back(path_ + ":" + std::to_string(line) + ": " +
                             (key.empty() ? "" : key + ": ") + problem);
+    }
+
+    // toml++ hands keys over sorted by name: report in the order of the file instead.
+    std::vector<std::string> in_file_order() const {
+        std::vector<size_t> order(problems_.size());
+        for (size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.end(),
+                         [this](size_t a, size_t b) { return lines_[a] < lines_[b]; });
+        std::vector<std::string> sorted;
+        for (size_t i : order)
+            sorted.push_back(problems_[i]);
+        return sorted;
     }
 
     bool others_may_read() const {
@@ -205,6 +222,7 @@ private:
     AppOptions& options_;
     bool others_may_read_ = false;
     std::vector<std::string> problems_;
+    std::vector<uint32_t> lines_;  // of each problem
 };
 
 }  // namespace

@@ -310,6 +310,8 @@ void finish_options(AppOptions& o) {
                                 "plain HTTP, so a token would cross the network in clear. Put a "
                                 "TLS proxy in front and add --allow-remote-listen to do it anyway"};
     }
+    if (!o.listen.empty() && !o.headless)
+        throw OptionProblem{"--listen needs --headless (the console serves no API)"};
     if (!o.api_token_file.empty()) {
         if (o.listen.empty())
             throw OptionProblem{"--api-token-file needs --listen"};

@@ -99,16 +99,41 @@ std::optional<T> finish(Reader& reader, T value) {
     return value;
 }
 
-const Fields<DeadLetterSummary, std::string> kSummaryTexts = {
-    {"topic", &DeadLetterSummary::topic},         {"reason", &DeadLetterSummary::reason},
-    {"message", &DeadLetterSummary::message},     {"sqlstate", &DeadLetterSummary::sqlstate},
-    {"status", &DeadLetterSummary::status},
-};
-const Fields<DeadLetterEntry, std::string> kEntryTexts = {
-    {"topic", &DeadLetterEntry::topic},     {"reason", &DeadLetterEntry::reason},
-    {"message", &DeadLetterEntry::message}, {"sqlstate", &DeadLetterEntry::sqlstate},
-    {"status", &DeadLetterEntry::status},
-};
+// DeadLetterSummary and DeadLetterEntry share these members (same names, same meaning).
+template <typename Row>
+const Fields<Row, std::string>& shared_texts() {
+    static const Fields<Row, std::string> fields = {
+        {"topic", &Row::topic},       {"reason", &Row::reason}, {"message", &Row::message},
+        {"sqlstate", &Row::sqlstate}, {"status", &Row::status},
+    };
+    return fields;
+}
+
+template <typename Row>
+QJsonObject shared_to_json(const Row& row) {
+    QJsonObject json{{"id", qint64(row.id)},
+                     {"partition", row.partition},
+                     {"offset", qint64(row.offset)},
+                     {"attempts", row.attempts}};
+    write_all(shared_texts<Row>(), row, json);
+    put_bytes(json, "key", row.key);
+    put_time(json, "first_seen_ms", row.first_seen);
+    put_time(json, "last_seen_ms", row.last_seen);
+    return json;
+}
+
+template <typename Row>
+void shared_from_json(const QJsonObject& json, Reader& reader, Row& row) {
+    reader.integer("id", row.id);
+    reader.integer("partition", row.partition);
+    reader.integer("offset", row.offset);
+    reader.integer("attempts", row.attempts);
+    reader.all(shared_texts<Row>(), row);
+    get_bytes(json, "key", row.key, reader);
+    get_time(reader, "first_seen_ms", row.first_seen);
+    get_time(reader, "last_seen_ms", row.last_seen);
+}
+
 const Fields<ReplayReport, int64_t> kReplayCounts = {
     {"selected", &ReplayReport::selected},
     {"processed", &ReplayReport::processed},
@@ -184,16 +209,9 @@ std::optional<DeadLetterFilter> dead_letter_filter_from_json(const QJsonObject& 
 }
 
 QJsonObject dead_letter_summary_to_json(const DeadLetterSummary& s) {
-    QJsonObject json{{"id", qint64(s.id)},
-                     {"partition", s.partition},
-                     {"offset", qint64(s.offset)},
-                     {"attempts", s.attempts},
-                     {"payload_size", qint64(s.payload_size)}};
-    write_all(kSummaryTexts, s, json);
-    put_bytes(json, "key", s.key);
+    QJsonObject json = shared_to_json(s);
+    json.insert("payload_size", qint64(s.payload_size));
     put_bytes(json, "payload_preview", s.payload_preview);
-    put_time(json, "first_seen_ms", s.first_seen);
-    put_time(json, "last_seen_ms", s.last_seen);
     return json;
 }
 
@@ -201,27 +219,15 @@ std::optional<DeadLetterSummary> dead_letter_summary_from_json(const QJsonObject
                                                                std::string* error) {
     DeadLetterSummary s;
     Reader reader(json, error);
-    reader.integer("id", s.id);
-    reader.integer("partition", s.partition);
-    reader.integer("offset", s.offset);
-    reader.integer("attempts", s.attempts);
+    shared_from_json(json, reader, s);
     reader.integer("payload_size", s.payload_size);
-    reader.all(kSummaryTexts, s);
-    get_bytes(json, "key", s.key, reader);
     get_bytes(json, "payload_preview", s.payload_preview, reader);
-    get_time(reader, "first_seen_ms", s.first_seen);
-    get_time(reader, "last_seen_ms", s.last_seen);
     return finish(reader, s);
 }
 
 QJsonObject dead_letter_entry_to_json(const DeadLetterEntry& e) {
-    QJsonObject json{{"id", qint64(e.id)},
-                     {"partition", e.partition},
-                     {"offset", qint64(e.offset)},
-                     {"attempts", e.attempts},
-                     {"edited", e.edited()}};
-    write_all(kEntryTexts, e, json);
-    put_bytes(json, "key", e.key);
+    QJsonObject json = shared_to_json(e);
+    json.insert("edited", e.edited());
     put_bytes(json, "payload", e.payload);
     if (e.original_payload)
         put_bytes(json, "original_payload", *e.original_payload);
@@ -229,8 +235,6 @@ QJsonObject dead_letter_entry_to_json(const DeadLetterEntry& e) {
         json.insert("headers_json", QString::fromStdString(*e.headers_json));
     if (e.event_id)
         json.insert("event_id", QString::fromStdString(*e.event_id));
-    put_time(json, "first_seen_ms", e.first_seen);
-    put_time(json, "last_seen_ms", e.last_seen);
     if (e.status_changed_at)
         put_time(json, "status_changed_at_ms", *e.status_changed_at);
     if (e.status_changed_by)
@@ -244,12 +248,7 @@ std::optional<DeadLetterEntry> dead_letter_entry_from_json(const QJsonObject& js
                                                            std::string* error) {
     DeadLetterEntry e;
     Reader reader(json, error);
-    reader.integer("id", e.id);
-    reader.integer("partition", e.partition);
-    reader.integer("offset", e.offset);
-    reader.integer("attempts", e.attempts);
-    reader.all(kEntryTexts, e);
-    get_bytes(json, "key", e.key, reader);
+    shared_from_json(json, reader, e);
     get_bytes(json, "payload", e.payload, reader);
     std::string original;
     if (get_bytes(json, "original_payload", original, reader))
@@ -266,8 +265,6 @@ std::optional<DeadLetterEntry> dead_letter_entry_from_json(const QJsonObject& js
             e.*member = value;
         }
     }
-    get_time(reader, "first_seen_ms", e.first_seen);
-    get_time(reader, "last_seen_ms", e.last_seen);
     if (json.contains("status_changed_at_ms")) {
         WallTime at{};
         get_time(reader, "status_changed_at_ms", at);

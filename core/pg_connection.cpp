@@ -217,6 +217,11 @@ std::string quote_identifier(std::string_view name) {
 }
 
 std::string quote_table_name(std::string_view name) {
+    // Quoting alone would make any name safe; refusing what valid_table_name refuses as well means
+    // a name that slipped past the option checks fails loudly instead of creating an odd table.
+    if (!valid_table_name(name))
+        throw std::invalid_argument("invalid table name \"" + std::string(name) +
+                                    "\": use letters, digits and _ (optionally schema.table)");
     const auto dot = name.find('.');
     if (dot == std::string_view::npos)
         return quote_identifier(name);

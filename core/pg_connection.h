@@ -67,12 +67,13 @@ private:
     pg_conn* conn_ = nullptr;
 };
 
-// Quotes an SQL identifier ("my table" -> "\"my table\""); validates it first.
+// Quotes an SQL identifier ("my table" -> "\"my table\"", embedded quotes doubled).
 std::string quote_identifier(std::string_view name);
 // True for names we accept as table names: 1..63 chars of [A-Za-z0-9_], optionally
 // schema-qualified.
 bool valid_table_name(std::string_view name);
-// "schema.table" -> "\"schema\".\"table\"".
+// "schema.table" -> "\"schema\".\"table\"". Throws std::invalid_argument for a name that
+// valid_table_name() refuses.
 std::string quote_table_name(std::string_view name);
 
 }  // namespace spillway

@@ -4,6 +4,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
+#include <sys/socket.h>
 #include <stdexcept>
 
 namespace spillway {
@@ -80,10 +81,26 @@ public:
         socket_->write(head + "\r\n");
         if (request_.method != "HEAD")
             socket_->write(response.body);
-        socket_->disconnectFromHost();
+        QObject::connect(socket_, &QTcpSocket::bytesWritten, this, [this] {
+            if (socket_->bytesToWrite() == 0)
+                half_close();
+        });
+        if (socket_->bytesToWrite() == 0)
+            half_close();
     }
 
 private:
+    // Closing a socket with unread request bytes (a refused oversized request) makes the kernel
+    // reset the connection, and the client may lose our answer. So: send FIN once the answer is
+    // out, keep reading (and dropping) until the client closes, and abort after a grace period.
+    void half_close() {
+        if (half_closed_)
+            return;
+        half_closed_ = true;
+        ::shutdown(static_cast<int>(socket_->socketDescriptor()), SHUT_WR);
+        QTimer::singleShot(5000, this, [this] { socket_->abort(); });
+    }
+
     void on_ready_read() {
         if (answered_ || dispatched_) {
             socket_->readAll();
@@ -92,11 +109,13 @@ private:
         buffer_ += socket_->readAll();
         if (!head_parsed_) {
             const qsizetype end = buffer_.indexOf("\r\n\r\n");
-            if (end < 0) {
-                if (buffer_.size() > HttpServer::kMaxHeaderBytes)
-                    send(plain_error(431, "request head over 64 KiB"));
+            if (end > HttpServer::kMaxHeaderBytes ||
+                (end < 0 && buffer_.size() > HttpServer::kMaxHeaderBytes)) {
+                send(plain_error(431, "request head over 64 KiB"));
                 return;
             }
+            if (end < 0)
+                return;
             if (!parse_head(buffer_.left(end)))
                 return;
             buffer_.remove(0, end + 4);
@@ -171,6 +190,7 @@ private:
     bool head_parsed_ = false;
     bool dispatched_ = false;
     bool answered_ = false;
+    bool half_closed_ = false;
 };
 
 }  // namespace

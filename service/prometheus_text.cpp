@@ -1,7 +1,8 @@
 #include "service/prometheus_text.h"
 
 #include <array>
-#include <cstdio>
+#include <charconv>
+#include <cmath>
 
 #include "core/event.h"
 
@@ -15,10 +16,47 @@ constexpr std::array<double, 16> kBucketBounds = {0.0005, 0.001, 0.0025, 0.005, 
                                                   0.05,   0.1,   0.25,   0.5,   1,    2.5,
                                                   5,      10,    30,     60};
 
+struct Counter {
+    const char* name;
+    const char* help;
+    int64_t Snapshot::*member;
+};
+// Totals since start, in the order they are served.
+const Counter kCounters[] = {
+    {"spillway_consumed_messages_total", "Messages taken from Kafka.", &Snapshot::consumed},
+    {"spillway_consumed_bytes_total", "Payload bytes taken from Kafka.", &Snapshot::consumed_bytes},
+    {"spillway_written_events_total", "Rows inserted into the events table.", &Snapshot::written},
+    {"spillway_written_bytes_total", "Payload bytes of the rows inserted.",
+     &Snapshot::written_bytes},
+    {"spillway_duplicates_dropped_total", "Valid events whose event_id was already stored.",
+     &Snapshot::duplicates},
+    {"spillway_dead_lettered_total", "Rows stored in the dead-letter table.",
+     &Snapshot::dead_lettered},
+    {"spillway_batches_total", "Batches written.", &Snapshot::batches},
+    {"spillway_batch_retries_total", "Batches retried after a transient database error.",
+     &Snapshot::batch_retries},
+    {"spillway_batch_splits_total", "Batches bisected after a data error.",
+     &Snapshot::batch_splits},
+    {"spillway_offset_commits_total", "Offset commits sent to Kafka.", &Snapshot::commits},
+    {"spillway_offset_commit_failures_total", "Offset commits Kafka refused.",
+     &Snapshot::commit_failures},
+    {"spillway_lost_to_retention_total", "Offsets the broker deleted before they were consumed.",
+     &Snapshot::lost_to_retention},
+    {"spillway_source_pauses_total", "Times the source paused its partitions.",
+     &Snapshot::pauses},
+    {"spillway_overflow_replayed_total", "Overflow dead letters brought back into the pipeline.",
+     &Snapshot::overflow_replayed},
+};
+
+// The shortest text that reads back as the same double (0.05, not 0.050000000000000003).
 std::string number(double value) {
+    if (std::isinf(value))
+        return value > 0 ? "+Inf" : "-Inf";
+    if (std::isnan(value))
+        return "NaN";
     char text[40];
-    std::snprintf(text, sizeof text, "%.17g", value);
-    return text;
+    const auto result = std::to_chars(text, text + sizeof text, value, std::chars_format::general);
+    return std::string(text, result.ptr);
 }
 
 class Writer {
@@ -86,36 +124,13 @@ std::string prometheus_text(const MetricsReading& reading) {
     w.sample("spillway_engine_state", 1, "state=\"" + prometheus_label_value(state) + "\"");
     w.gauge("spillway_uptime_seconds", "Seconds since the engine started.", s.uptime_s);
 
-    w.counter("spillway_consumed_messages_total", "Messages taken from Kafka.", s.consumed);
-    w.counter("spillway_consumed_bytes_total", "Payload bytes taken from Kafka.",
-              s.consumed_bytes);
-    w.counter("spillway_written_events_total", "Rows inserted into the events table.", s.written);
-    w.counter("spillway_written_bytes_total", "Payload bytes of the rows inserted.",
-              s.written_bytes);
-    w.counter("spillway_duplicates_dropped_total",
-              "Valid events whose event_id was already stored.", s.duplicates);
-    w.counter("spillway_dead_lettered_total", "Rows stored in the dead-letter table.",
-              s.dead_lettered);
+    for (const auto& counter : kCounters)
+        w.counter(counter.name, counter.help, s.*counter.member);
     w.family("spillway_rejected_total", "counter", "Events dead-lettered, by reason.");
     for (size_t i = 1; i < kRejectReasonCount; ++i)
         w.sample("spillway_rejected_total", double(s.rejected_by_reason[i]),
                  std::string("reason=\"") + reject_reason_name(static_cast<RejectReason>(i)) +
                      "\"");
-    w.counter("spillway_batches_total", "Batches written.", s.batches);
-    w.counter("spillway_batch_retries_total", "Batches retried after a transient database error.",
-              s.batch_retries);
-    w.counter("spillway_batch_splits_total", "Batches bisected after a data error.",
-              s.batch_splits);
-    w.counter("spillway_offset_commits_total", "Offset commits sent to Kafka.", s.commits);
-    w.counter("spillway_offset_commit_failures_total", "Offset commits Kafka refused.",
-              s.commit_failures);
-    w.counter("spillway_lost_to_retention_total",
-              "Offsets the broker deleted before they were consumed.", s.lost_to_retention);
-    w.counter("spillway_source_pauses_total", "Times the source paused its partitions.",
-              s.pauses);
-    w.counter("spillway_overflow_replayed_total",
-              "Overflow dead letters brought back into the pipeline.", s.overflow_replayed);
-
     w.gauge("spillway_queue_events", "Events in the bounded queue.", double(s.queue_events));
     w.gauge("spillway_queue_bytes", "Bytes in the bounded queue.", double(s.queue_bytes));
     w.gauge("spillway_queue_capacity_events", "Capacity of the bounded queue in events.",

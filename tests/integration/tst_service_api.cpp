@@ -211,6 +211,22 @@ private slots:
         QVERIFY(!reply.body.contains("host="));
     }
 
+    // The Grafana dashboard shipped in packaging/ may only use metrics the endpoint serves.
+    void dashboardUsesServedMetrics() {
+        QFile file(SPILLWAY_SOURCE_DIR "/packaging/grafana/spillway-dashboard.json");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray dashboard = file.readAll();
+        QVERIFY(QJsonDocument::fromJson(dashboard).isObject());
+        const auto metrics = parse_prometheus_text(get("/metrics", {}).body.toStdString());
+        static const QRegularExpression name("spillway_[a-z_]+");
+        int used = 0;
+        for (auto it = name.globalMatch(QString::fromUtf8(dashboard)); it.hasNext(); ++used) {
+            const std::string metric = it.next().captured().toStdString();
+            QVERIFY2(!metrics.all(metric).empty(), metric.c_str());
+        }
+        QVERIFY(used > 20);
+    }
+
     void checkerRejectsBrokenText_data() {
         QTest::addColumn<QString>("text");
         QTest::newRow("no type") << "x_total 1\n";
@@ -351,6 +367,30 @@ private slots:
         QCOMPARE(get("/elsewhere").status, 404);
         QCOMPARE(http_request(port_, "DELETE", "/api/v1/knobs", {}, kToken).status, 405);
         QCOMPARE(http_request(port_, "POST", "/metrics", {}, {}).status, 405);
+    }
+
+    void malformedRequestsAreRefused() {
+        const auto raw = [this](const QByteArray& request) {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, port_);
+            if (!socket.waitForConnected(5000))
+                return QByteArray("no connection");
+            socket.write(request);
+            QByteArray answer;
+            while (socket.waitForReadyRead(3000))
+                answer += socket.readAll();
+            return answer;
+        };
+        QVERIFY(raw("NONSENSE\r\n\r\n").startsWith("HTTP/1.1 400"));
+        QVERIFY(raw("PUT /api/v1/knobs HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n")
+                    .startsWith("HTTP/1.1 413"));
+        QVERIFY(raw("PUT /api/v1/knobs HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .startsWith("HTTP/1.1 501"));
+        const QByteArray huge =
+            raw("GET /metrics HTTP/1.1\r\nX: " + QByteArray(70 * 1024, 'a') + "\r\n\r\n");
+        QVERIFY2(huge.startsWith("HTTP/1.1 431"), huge.left(200).constData());
+        // The server still answers after all that.
+        QCOMPARE(get("/api/v1/status").status, 200);
     }
 
     void drainRouteAsksForAStop() {

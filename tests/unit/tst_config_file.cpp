@@ -170,15 +170,17 @@ private slots:
     }
 
     void remoteListenNeedsAFlag() {
-        const auto refused = parse_options({"spillway", "--demo", "--listen", "0.0.0.0:9464"});
+        QVERIFY(!parse_options({"spillway", "--demo", "--listen", "127.0.0.1:9464"}).options);
+        const auto refused =
+            parse_options({"spillway", "--headless", "--demo", "--listen", "0.0.0.0:9464"});
         QVERIFY(!refused.options.has_value());
         QVERIFY2(refused.output.find("--allow-remote-listen") != std::string::npos,
                  refused.output.c_str());
-        const auto allowed = parse_options(
-            {"spillway", "--demo", "--listen", "0.0.0.0:9464", "--allow-remote-listen"});
+        const auto allowed = parse_options({"spillway", "--headless", "--demo", "--listen",
+                                            "0.0.0.0:9464", "--allow-remote-listen"});
         QVERIFY2(allowed.options.has_value(), allowed.output.c_str());
-        QVERIFY(parse_options({"spillway", "--demo", "--listen", "[::1]:9464"}).options);
-        QVERIFY(!parse_options({"spillway", "--demo", "--listen", "9464"}).options);
+        QVERIFY(parse_options({"spillway", "--headless", "--demo", "--listen", "[::1]:9464"}).options);
+        QVERIFY(!parse_options({"spillway", "--headless", "--demo", "--listen", "9464"}).options);
     }
 
     void passwordsGoThroughLibpqQuoting() {
