@@ -33,6 +33,19 @@ bool ConnectionProfile::uses_sasl() const {
 QString ConnectionProfile::problem() const {
     if (name.trimmed().isEmpty())
         return QObject::tr("The profile needs a name.");
+    if (is_remote()) {
+        const QUrl url(engine_url.trimmed(), QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty() ||
+            (url.scheme() != QStringLiteral("http") && url.scheme() != QStringLiteral("https")))
+            return QObject::tr(
+                "The remote engine needs its control API's address, e.g. "
+                "http://127.0.0.1:9464.");
+        if (!api_has_token && api_token.trimmed().isEmpty())
+            return QObject::tr(
+                "The remote engine needs its API token (the content of the file "
+                "given to the engine with --api-token-file).");
+        return {};
+    }
     if (bootstrap_servers.trimmed().isEmpty())
         return QObject::tr("Kafka needs at least one bootstrap server (host:port).");
     if (topic.trimmed().isEmpty())
@@ -58,6 +71,8 @@ QString ConnectionProfile::postgres_address() const {
 }
 
 QString ConnectionProfile::describe() const {
+    if (is_remote())
+        return QObject::tr("Remote engine %1 (control API)").arg(engine_url);
     return QObject::tr("Kafka %1 · topic %2 · group %3 → PostgreSQL %4@%5/%6")
         .arg(bootstrap_servers, topic, group,
              pg_user.isEmpty() ? QStringLiteral("(default user)") : pg_user, postgres_address(),
@@ -129,9 +144,15 @@ std::optional<ConnectionProfile> ConnectionProfileStore::load(const QString& nam
     QSettings& s = settings();
     s.beginGroup(group_key(name));
     std::optional<ConnectionProfile> loaded;
-    if (s.contains(QStringLiteral("bootstrap_servers"))) {
+    if (s.contains(QStringLiteral("bootstrap_servers")) ||
+        s.contains(QStringLiteral("engine_url"))) {
         ConnectionProfile p;
         p.name = name;
+        p.kind = s.value(QStringLiteral("kind")).toString() == QStringLiteral("remote_engine")
+                     ? ProfileKind::RemoteEngine
+                     : ProfileKind::Pipeline;
+        p.engine_url = s.value(QStringLiteral("engine_url")).toString();
+        p.api_has_token = s.value(QStringLiteral("api_has_token")).toBool();
         p.bootstrap_servers = s.value(QStringLiteral("bootstrap_servers")).toString();
         p.topic = s.value(QStringLiteral("topic"), p.topic).toString();
         p.group = s.value(QStringLiteral("group"), p.group).toString();
@@ -161,6 +182,11 @@ void ConnectionProfileStore::save(const ConnectionProfile& p) {
     QSettings& s = settings();
     s.remove(group_key(p.name));
     s.beginGroup(group_key(p.name));
+    if (p.is_remote()) {
+        s.setValue(QStringLiteral("kind"), QStringLiteral("remote_engine"));
+        s.setValue(QStringLiteral("engine_url"), p.engine_url);
+        s.setValue(QStringLiteral("api_has_token"), p.api_has_token);
+    }
     s.setValue(QStringLiteral("bootstrap_servers"), p.bootstrap_servers);
     s.setValue(QStringLiteral("topic"), p.topic);
     s.setValue(QStringLiteral("group"), p.group);

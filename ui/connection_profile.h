@@ -17,8 +17,18 @@ namespace spillway {
 // Where a profile's passwords live.
 enum class SecretStorage { Keychain, AskEachTime };
 
+// What a profile connects to: Kafka and PostgreSQL, with the engine running inside the console,
+// or a headless engine elsewhere, watched and tuned through its control API.
+enum class ProfileKind { Pipeline, RemoteEngine };
+
 struct ConnectionProfile {
     QString name;
+    ProfileKind kind = ProfileKind::Pipeline;
+
+    // Remote engine: the control API's base URL and its bearer token (the content of the
+    // engine's --api-token-file).
+    QString engine_url;
+    QString api_token;  // secret: never saved in the settings
 
     QString bootstrap_servers;
     QString topic = QStringLiteral("events");
@@ -39,15 +49,19 @@ struct ConnectionProfile {
     // Saved: whether a password belongs to the profile, and where it is kept.
     bool kafka_has_password = false;
     bool pg_has_password = false;
+    bool api_has_token = false;
     SecretStorage secret_storage = SecretStorage::Keychain;
 
     bool uses_sasl() const;
+    bool is_remote() const { return kind == ProfileKind::RemoteEngine; }
     // What is wrong with it for a person to fix, or empty.
     QString problem() const;
     // "Kafka 10.0.0.5:9092 · topic orders · group spillway → PostgreSQL ingest@db:5432"
     QString describe() const;
     QString kafka_address() const { return bootstrap_servers; }
     QString postgres_address() const;
+    // Where the profile connects: the engine's URL, or the Kafka bootstrap servers.
+    QString address() const { return is_remote() ? engine_url : bootstrap_servers; }
 };
 
 // The librdkafka properties for the profile's security settings (with the password when set).

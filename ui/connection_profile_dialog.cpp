@@ -7,6 +7,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QNetworkAccessManager>
 #include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
@@ -14,6 +15,7 @@
 #include <algorithm>
 
 #include "ui/connection_profile_secrets.h"
+#include "ui/remote_engine_api.h"
 #include "ui/theme.h"
 
 namespace spillway {
@@ -47,6 +49,12 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
       secrets_(secrets),
       editing_existing_(existing.has_value()),
       name_(new QLineEdit),
+      kind_(new QComboBox),
+      engine_url_(new QLineEdit),
+      api_token_(new QLineEdit),
+      kafka_box_(new QGroupBox(tr("Kafka"))),
+      pg_box_(new QGroupBox(tr("PostgreSQL"))),
+      remote_box_(new QGroupBox(tr("Remote engine"))),
       bootstrap_(new QLineEdit),
       topic_(new QLineEdit),
       group_(new QLineEdit),
@@ -64,12 +72,16 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
       secrets_note_(new QLabel),
       kafka_result_(result_label("label_kafka_result")),
       postgres_result_(result_label("label_postgres_result")),
+      remote_result_(result_label("label_remote_result")),
       problem_(result_label("label_profile_problem")),
       test_button_(new QPushButton(tr("Test connection"))),
       save_button_(new QPushButton(tr("Save"))) {
     setObjectName(QStringLiteral("dialog_connection_profile"));
     setWindowTitle(existing ? tr("Edit connection profile") : tr("New connection profile"));
     name_->setObjectName(QStringLiteral("edit_profile_name"));
+    kind_->setObjectName(QStringLiteral("combo_profile_kind"));
+    engine_url_->setObjectName(QStringLiteral("edit_engine_url"));
+    api_token_->setObjectName(QStringLiteral("edit_api_token"));
     bootstrap_->setObjectName(QStringLiteral("edit_bootstrap_servers"));
     kafka_password_->setObjectName(QStringLiteral("edit_kafka_password"));
     pg_password_->setObjectName(QStringLiteral("edit_pg_password"));
@@ -78,6 +90,12 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
 
     name_->setPlaceholderText(tr("e.g. production EU"));
     bootstrap_->setPlaceholderText(tr("host:9092,host2:9092"));
+    kind_->addItem(tr("Kafka and PostgreSQL (the engine runs in this console)"),
+                   int(ProfileKind::Pipeline));
+    kind_->addItem(tr("Remote engine (a headless Spillway, through its control API)"),
+                   int(ProfileKind::RemoteEngine));
+    engine_url_->setPlaceholderText(tr("http://127.0.0.1:9464"));
+    api_token_->setEchoMode(QLineEdit::Password);
     for (const char* protocol : {"plaintext", "ssl", "sasl_plaintext", "sasl_ssl"})
         protocol_->addItem(QString::fromLatin1(protocol));
     for (const char* mechanism : {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"})
@@ -91,8 +109,7 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
     for (QLineEdit* password : {kafka_password_, pg_password_})
         password->setEchoMode(QLineEdit::Password);
 
-    auto* kafka_box = new QGroupBox(tr("Kafka"));
-    auto* kafka_form = new QFormLayout(kafka_box);
+    auto* kafka_form = new QFormLayout(kafka_box_);
     kafka_form->addRow(tr("Bootstrap servers"), bootstrap_);
     kafka_form->addRow(tr("Topic"), topic_);
     kafka_form->addRow(tr("Consumer group"), group_);
@@ -101,8 +118,7 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
     kafka_form->addRow(tr("SASL user"), sasl_user_);
     kafka_form->addRow(tr("SASL password"), kafka_password_);
 
-    auto* pg_box = new QGroupBox(tr("PostgreSQL"));
-    auto* pg_form = new QFormLayout(pg_box);
+    auto* pg_form = new QFormLayout(pg_box_);
     auto* address = new QHBoxLayout;
     address->addWidget(pg_host_, 1);
     address->addWidget(new QLabel(tr("Port")));
@@ -115,8 +131,12 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
     pg_form->addRow(tr("Payload storage"), payload_format_);
 
     auto* boxes = new QHBoxLayout;
-    boxes->addWidget(kafka_box, 1);
-    boxes->addWidget(pg_box, 1);
+    boxes->addWidget(kafka_box_, 1);
+    boxes->addWidget(pg_box_, 1);
+    boxes->addWidget(remote_box_, 1);
+    auto* remote_form = new QFormLayout(remote_box_);
+    remote_form->addRow(tr("Control API address"), engine_url_);
+    remote_form->addRow(tr("API token"), api_token_);
 
     secrets_note_->setWordWrap(true);
     set_tone(secrets_note_, theme::Tone::Neutral);
@@ -131,6 +151,8 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
     auto* results = new QFormLayout;
     results->addRow(tr("Kafka:"), kafka_result_);
     results->addRow(tr("PostgreSQL:"), postgres_result_);
+    results->addRow(tr("Remote engine:"), remote_result_);
+    results_ = results;
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
     buttons->addButton(save_button_, QDialogButtonBox::AcceptRole);
@@ -142,6 +164,7 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
 
     auto* form = new QFormLayout;
     form->addRow(tr("Profile name"), name_);
+    form->addRow(tr("Connects to"), kind_);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addLayout(boxes);
@@ -152,16 +175,17 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
 
     connect(protocol_, &QComboBox::currentIndexChanged, this,
             &ConnectionProfileDialog::update_security_fields);
+    connect(kind_, &QComboBox::currentIndexChanged, this, &ConnectionProfileDialog::update_kind);
     connect(test_button_, &QPushButton::clicked, this, &ConnectionProfileDialog::testConnection);
     connect(save_button_, &QPushButton::clicked, this, &ConnectionProfileDialog::save);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     setProfile(existing.value_or(ConnectionProfile{}));
     name_->setReadOnly(editing_existing_);  // a rename would orphan the keychain entries
-    kafka_result_->setText(tr("not tested"));
-    postgres_result_->setText(tr("not tested"));
-    set_tone(kafka_result_, theme::Tone::Neutral);
-    set_tone(postgres_result_, theme::Tone::Neutral);
+    for (QLabel* label : {kafka_result_, postgres_result_, remote_result_}) {
+        label->setText(tr("not tested"));
+        set_tone(label, theme::Tone::Neutral);
+    }
     resize(860, sizeHint().height());
 }
 
@@ -172,6 +196,9 @@ ConnectionProfileDialog::~ConnectionProfileDialog() {
 
 void ConnectionProfileDialog::setProfile(const ConnectionProfile& p) {
     name_->setText(p.name);
+    kind_->setCurrentIndex(kind_->findData(int(p.kind)));
+    engine_url_->setText(p.engine_url);
+    api_token_->setText(p.api_token);
     bootstrap_->setText(p.bootstrap_servers);
     topic_->setText(p.topic);
     group_->setText(p.group);
@@ -191,12 +218,20 @@ void ConnectionProfileDialog::setProfile(const ConnectionProfile& p) {
                                : tr("kept in the keychain; type to replace");
     kafka_password_->setPlaceholderText(p.kafka_has_password ? stored : QString());
     pg_password_->setPlaceholderText(p.pg_has_password ? stored : QString());
+    api_token_->setPlaceholderText(p.api_has_token ? stored : QString());
     update_security_fields();
+    update_kind();
 }
 
 ConnectionProfile ConnectionProfileDialog::profile() const {
     ConnectionProfile p;
     p.name = name_->text().trimmed();
+    p.kind = ProfileKind(kind_->currentData().toInt());
+    if (p.is_remote()) {
+        p.engine_url = engine_url_->text().trimmed();
+        p.api_token = api_token_->text().trimmed();
+        return p;
+    }
     p.bootstrap_servers = bootstrap_->text().trimmed();
     p.topic = topic_->text().trimmed();
     p.group = group_->text().trimmed();
@@ -221,6 +256,16 @@ void ConnectionProfileDialog::update_security_fields() {
     kafka_password_->setEnabled(sasl);
 }
 
+void ConnectionProfileDialog::update_kind() {
+    const bool remote = ProfileKind(kind_->currentData().toInt()) == ProfileKind::RemoteEngine;
+    kafka_box_->setVisible(!remote);
+    pg_box_->setVisible(!remote);
+    remote_box_->setVisible(remote);
+    results_->setRowVisible(kafka_result_, !remote);
+    results_->setRowVisible(postgres_result_, !remote);
+    results_->setRowVisible(remote_result_, remote);
+}
+
 void ConnectionProfileDialog::show_result(QLabel* label, const ConnectionCheck& check) {
     label->setText((check.ok ? QStringLiteral("✓ ") : QStringLiteral("✗ ")) + check.message);
     set_tone(label, check.ok ? theme::Tone::Good : theme::Tone::Bad);
@@ -233,6 +278,10 @@ void ConnectionProfileDialog::testConnection() {
         test_thread_.join();
     testing_ = true;
     test_button_->setEnabled(false);
+    if (const ConnectionProfile p = profile(); p.is_remote()) {
+        test_remote_engine(p);
+        return;
+    }
     for (QLabel* label : {kafka_result_, postgres_result_}) {
         label->setText(tr("testing…"));
         set_tone(label, theme::Tone::Neutral);
@@ -276,6 +325,22 @@ void ConnectionProfileDialog::save() {
         emit guard->saved(saved, note);
         guard->accept();
     });
+}
+
+void ConnectionProfileDialog::test_remote_engine(const ConnectionProfile& p) {
+    remote_result_->setText(tr("testing…"));
+    set_tone(remote_result_, theme::Tone::Neutral);
+    if (!network_)
+        network_ = new QNetworkAccessManager(this);
+    // An edited profile whose token field is left empty keeps its stored token, which the
+    // dialog does not read: the test then shows whether the address answers at all.
+    probe_remote_engine(*network_, QUrl(p.engine_url), p.api_token, this,
+                        [this](const ConnectionCheck& check) {
+                            show_result(remote_result_, check);
+                            testing_ = false;
+                            test_button_->setEnabled(true);
+                            emit remoteTested(check);
+                        });
 }
 
 }  // namespace spillway

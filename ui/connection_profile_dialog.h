@@ -1,7 +1,9 @@
 #pragma once
 // The profile editor: Kafka (bootstrap servers, topic, group, security) and PostgreSQL (host,
 // port, database, user, SSL mode), passwords typed but never saved in the settings, and "Test
-// connection", which tries both off the GUI thread and says what failed and where.
+// connection", which tries both off the GUI thread and says what failed and where. A profile of
+// kind "remote engine" has instead the engine's control API address and token; its test asks the
+// API for the engine's status.
 #include <QDialog>
 #include <optional>
 #include <thread>
@@ -10,6 +12,9 @@
 #include "ui/connection_profile_check.h"
 
 class QComboBox;
+class QFormLayout;
+class QGroupBox;
+class QNetworkAccessManager;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -37,16 +42,21 @@ public:
 
     QLabel* kafkaResult() const { return kafka_result_; }
     QLabel* postgresResult() const { return postgres_result_; }
+    QLabel* remoteResult() const { return remote_result_; }
     QLabel* problemLabel() const { return problem_; }
     QPushButton* testButton() const { return test_button_; }
 
 signals:
     void tested(const ConnectionCheck& kafka, const ConnectionCheck& postgres);
+    // The test of a remote engine profile is done.
+    void remoteTested(const ConnectionCheck& engine);
     void saved(const ConnectionProfile& profile, const QString& note);
 
 private:
     void show_result(QLabel* label, const ConnectionCheck& check);
     void update_security_fields();
+    void update_kind();
+    void test_remote_engine(const ConnectionProfile& profile);
 
     ConnectionProfileStore& store_;
     SecretStore& secrets_;
@@ -55,6 +65,13 @@ private:
     std::thread test_thread_;
 
     QLineEdit* name_;
+    QComboBox* kind_;
+    QLineEdit* engine_url_;
+    QLineEdit* api_token_;
+    QGroupBox* kafka_box_;
+    QGroupBox* pg_box_;
+    QGroupBox* remote_box_;
+    QNetworkAccessManager* network_ = nullptr;
     QLineEdit* bootstrap_;
     QLineEdit* topic_;
     QLineEdit* group_;
@@ -72,6 +89,8 @@ private:
     QLabel* secrets_note_;
     QLabel* kafka_result_;
     QLabel* postgres_result_;
+    QLabel* remote_result_;
+    QFormLayout* results_ = nullptr;
     QLabel* problem_;
     QPushButton* test_button_;
     QPushButton* save_button_;

@@ -142,6 +142,7 @@ ConnectionProfileDialog* ConnectionProfileManager::openEditor(const QString& nam
 void ConnectionProfileManager::removeProfile(const QString& name) {
     secrets_->remove(secret_key(name, "kafka"));
     secrets_->remove(secret_key(name, "postgres"));
+    secrets_->remove(secret_key(name, "api_token"));
     store_.remove(name);
     reload();
     set_status(tr("Deleted \"%1\".").arg(name), true);

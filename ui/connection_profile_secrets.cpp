@@ -94,12 +94,14 @@ void save_profile(ConnectionProfileStore& store, SecretStore& secrets, Connectio
     // An empty password field on an existing profile means "unchanged".
     const bool new_kafka = !profile.kafka_password.isEmpty();
     const bool new_pg = !profile.pg_password.isEmpty();
+    const bool new_token = profile.is_remote() && !profile.api_token.isEmpty();
     profile.kafka_has_password =
         new_kafka || (before && before->kafka_has_password && profile.uses_sasl());
     profile.pg_has_password = new_pg || (before && before->pg_has_password);
-    if (before && !new_kafka && !new_pg)
+    profile.api_has_token = new_token || (before && before->api_has_token && profile.is_remote());
+    if (before && !new_kafka && !new_pg && !new_token)
         profile.secret_storage = before->secret_storage;
-    if (!new_kafka && !new_pg) {
+    if (!new_kafka && !new_pg && !new_token) {
         store.save(profile);
         done(profile, QString());
         return;
@@ -116,6 +118,8 @@ void save_profile(ConnectionProfileStore& store, SecretStore& secrets, Connectio
         pending->writes.emplace_back(secret_key(profile.name, "kafka"), profile.kafka_password);
     if (new_pg)
         pending->writes.emplace_back(secret_key(profile.name, "postgres"), profile.pg_password);
+    if (new_token)
+        pending->writes.emplace_back(secret_key(profile.name, "api_token"), profile.api_token);
     auto step = std::make_shared<std::function<void()>>();
     QPointer<SecretStore> guard(&secrets);
     *step = [&store, guard, pending, step, done] {
@@ -171,11 +175,16 @@ void resolve_secrets(SecretStore& secrets, ConnectionProfile profile, PasswordPr
     };
     auto state = std::make_shared<ConnectionProfile>(std::move(profile));
     std::vector<Need> needs;
-    if (state->kafka_has_password && state->uses_sasl() && state->kafka_password.isEmpty())
+    if (!state->is_remote() && state->kafka_has_password && state->uses_sasl() &&
+        state->kafka_password.isEmpty())
         needs.push_back({&state->kafka_password, secret_key(state->name, "kafka"),
                          QObject::tr("Kafka (SASL) password for %1 at %2")
                              .arg(state->sasl_username, state->bootstrap_servers)});
-    if (state->pg_has_password && state->pg_password.isEmpty())
+    if (state->is_remote() && state->api_has_token && state->api_token.isEmpty())
+        needs.push_back(
+            {&state->api_token, secret_key(state->name, "api_token"),
+             QObject::tr("API token of the remote engine at %1").arg(state->engine_url)});
+    if (!state->is_remote() && state->pg_has_password && state->pg_password.isEmpty())
         needs.push_back({&state->pg_password, secret_key(state->name, "postgres"),
                          QObject::tr("PostgreSQL password for %1 at %2")
                              .arg(state->pg_user, state->postgres_address())});

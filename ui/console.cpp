@@ -5,15 +5,18 @@
 #include <algorithm>
 #include <utility>
 
+#include "ui/active_engine.h"
 #include "ui/connection_profile.h"
 #include "ui/connection_profile_manager.h"
 #include "ui/dead_letter_page.h"
 #include "ui/drain_dialog.h"
 #include "ui/engine_session.h"
+#include "ui/group_page.h"
 #include "ui/log.h"
 #include "ui/log_capture.h"
 #include "ui/main_window.h"
 #include "ui/storage_page.h"
+#include "ui/remote_console.h"
 
 namespace spillway {
 
@@ -70,10 +73,21 @@ Console::Console(RunPlan plan, QObject* parent)
     // Before any page is built, so the log pane sees start-up's lines.
     LogCapture::instance();
     EngineSession* session = session_.get();
+    // --- remote engine (issue 6): the pages see whichever engine is active.
+    active_ = std::make_unique<ActiveEngine>();
+    ActiveEngine* active = active_.get();
+    const auto use_embedded = [active, session] {
+        active->use(session, [session] { return session->snapshot(); });
+    };
+    use_embedded();
     window_ = std::make_unique<MainWindow>(
-        ConsoleServices{[session] { return session->snapshot(); }, session, session});
+        ConsoleServices{[active] { return active->snapshot(); }, active, session});
+    remote_ = std::make_unique<RemoteConsole>(*window_, *active_, use_embedded);
     window_->addPage(new StoragePage(window_->feed(), session), MainWindow::tr("Storage"),
                      MainWindow::tr("Bytes per tier, what they cost, partitions and tiering policy"));
+    window_->addPage(new GroupPage(nullptr, nullptr, window_.get()), MainWindow::tr("Group"),
+                     MainWindow::tr("Every remote engine side by side"));
+    // --- end remote engine
     window_->restoreLayout();
     MainWindow* window = window_.get();
 
@@ -148,6 +162,13 @@ void Console::startDemo() {
 }
 
 void Console::connectProfile(const ConnectionProfile& profile) {
+    if (profile.is_remote()) {  // remote engine (issue 6): no local session is needed
+        next_plan_.reset();
+        if (session_->active())
+            session_->requestStop();  // drains in the background
+        remote_->connectTo(profile);
+        return;
+    }
     switch_to(plan_for_profile(profile, plan_),
               MainWindow::tr("Connecting with profile “%1” to %2…")
                   .arg(profile.name, profile.kafka_address()));
@@ -167,6 +188,7 @@ ConnectionProfileManager* Console::make_profile_manager() {
 }
 
 void Console::start(const RunPlan& run) {
+    remote_->disconnect();  // remote engine (issue 6): the embedded session takes over
     window_->setConnectionDescription(describe_connection(run));
     window_->setDrainOnClose(true);
     session_->start(run);

@@ -13,10 +13,12 @@
 
 namespace spillway {
 
+class ActiveEngine;
 class ConnectionProfileManager;
 class DrainDialog;
 class EngineSession;
 class MainWindow;
+class RemoteConsole;
 struct ConnectionProfile;
 
 class Console : public QObject {
@@ -33,12 +35,14 @@ public:
 
     void startDemo();
     // Drains the running session (if any), then connects to the profile (passwords resolved).
+    // A "remote engine" profile is watched through its control API instead (see RemoteConsole).
     void connectProfile(const ConnectionProfile& profile);
     // The connection profiles dialog, non-modal; connecting from it calls connectProfile().
     ConnectionProfileManager* openProfiles();
 
     MainWindow& window() { return *window_; }
     EngineSession& session() { return *session_; }
+    RemoteConsole& remote() { return *remote_; }
 
 signals:
     // A session has started, with the dead-letter workbench pointed at its store.
@@ -51,7 +55,11 @@ private:
 
     RunPlan plan_;
     std::unique_ptr<EngineSession> session_;
+    // Remote engine (issue 6): the window runs over active_, pointed at the embedded session or
+    // at remote_'s. Declared around window_ so that each outlives what uses it.
+    std::unique_ptr<ActiveEngine> active_;
     std::unique_ptr<MainWindow> window_;
+    std::unique_ptr<RemoteConsole> remote_;
     QPointer<DrainDialog> drain_dialog_;
     std::optional<RunPlan> next_plan_;  // started once the running session has stopped
 };

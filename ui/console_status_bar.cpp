@@ -36,6 +36,7 @@ ConsoleStatusBar::ConsoleStatusBar(SnapshotFeed* feed, QWidget* parent)
       state_(new QLabel(this)),
       kafka_error_(new ElidedLabel(this)),
       database_error_(new ElidedLabel(this)),
+      remote_error_(new ElidedLabel(this)),
       knobs_(new QLabel(this)) {
     setObjectName(QStringLiteral("status_bar"));
     setSizeGripEnabled(false);
@@ -45,6 +46,7 @@ ConsoleStatusBar::ConsoleStatusBar(SnapshotFeed* feed, QWidget* parent)
     state_->setObjectName(QStringLiteral("status_state"));
     kafka_error_->setObjectName(QStringLiteral("status_kafka_error"));
     database_error_->setObjectName(QStringLiteral("status_database_error"));
+    remote_error_->setObjectName(QStringLiteral("status_remote_error"));
     knobs_->setObjectName(QStringLiteral("status_knobs"));
     state_->setContentsMargins(8, 0, 8, 0);
     knobs_->setContentsMargins(8, 0, 8, 0);
@@ -52,9 +54,11 @@ ConsoleStatusBar::ConsoleStatusBar(SnapshotFeed* feed, QWidget* parent)
     addWidget(state_);
     addWidget(kafka_error_, 1);
     addWidget(database_error_, 1);
+    addWidget(remote_error_, 1);
     addPermanentWidget(knobs_);
     kafka_error_->hide();
     database_error_->hide();
+    remote_error_->hide();
     apply_colors();
     show_connection(nullptr);
     connect(feed, &SnapshotFeed::updated, this,
@@ -105,6 +109,11 @@ void ConsoleStatusBar::showSnapshot(const Snapshot& s) {
     knobs_->setText(knob_summary(s.knobs));
 }
 
+void ConsoleStatusBar::setRemoteProblem(const QString& problem) {
+    remote_error_->setVisible(!problem.isEmpty());
+    remote_error_->setFullText(problem);
+}
+
 void ConsoleStatusBar::changeEvent(QEvent* event) {
     if (event->type() == QEvent::PaletteChange)
         apply_colors();
@@ -119,6 +128,7 @@ void ConsoleStatusBar::apply_colors() {
     };
     recolor(kafka_error_, theme::tone_color(theme::Tone::Bad, palette()));
     recolor(database_error_, theme::tone_color(theme::Tone::Bad, palette()));
+    recolor(remote_error_, theme::tone_color(theme::Tone::Bad, palette()));
     recolor(knobs_, theme::muted_text(palette()));
 }
 

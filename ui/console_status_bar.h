@@ -1,6 +1,7 @@
 #pragma once
 // The status bar: the connection (Kafka and PostgreSQL, each with a health dot), the engine state,
-// the latest Kafka and database errors (hidden while there are none) and the knobs in force.
+// the latest Kafka and database errors (hidden while there are none), a remote engine's failing
+// request (with its URL and HTTP status) and the knobs in force.
 #include <QStatusBar>
 #include <memory>
 
@@ -23,6 +24,8 @@ public:
     // Where the console is connected ("embedded demo", the addresses), shown on hover.
     void setConnectionDescription(const QString& text);
     void showSnapshot(const Snapshot& snapshot);
+    // A remote engine's latest failed request; empty hides it (the engine answers again).
+    void setRemoteProblem(const QString& problem);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -36,6 +39,7 @@ private:
     QLabel* state_;
     ElidedLabel* kafka_error_;
     ElidedLabel* database_error_;
+    ElidedLabel* remote_error_;
     QLabel* knobs_;
 };
 

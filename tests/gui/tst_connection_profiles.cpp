@@ -13,6 +13,7 @@
 #include <map>
 
 #include "support/pipeline_fixture.h"
+#include "support/secret_test_doubles.h"
 #include "support/test_main.h"
 #include "ui/connection_profile.h"
 #include "ui/connection_profile_check.h"
@@ -21,6 +22,8 @@
 #include "ui/connection_profile_secrets.h"
 
 using namespace spillway;
+using spillway::test::MemorySecretStore;
+using spillway::test::ScriptedPrompt;
 using namespace std::chrono_literals;
 
 namespace {
@@ -62,38 +65,6 @@ QString file_text(const QString& path) {
         return {};
     return QString::fromUtf8(file.readAll());
 }
-
-// A keychain that works, in memory.
-class MemorySecretStore : public SecretStore {
-public:
-    std::map<QString, QString> secrets;
-    void read(const QString& key, ReadDone done) override {
-        const auto found = secrets.find(key);
-        if (found == secrets.end())
-            done(std::nullopt, QStringLiteral("not found"));
-        else
-            done(found->second, QString());
-    }
-    void write(const QString& key, const QString& secret, WriteDone done) override {
-        secrets[key] = secret;
-        done(true, QString());
-    }
-    void remove(const QString& key) override { secrets.erase(key); }
-};
-
-// Records what it was asked and answers from a script.
-struct ScriptedPrompt {
-    QStringList asked;
-    QStringList answers;
-    PasswordPrompt prompt() {
-        return [this](const QString& what) -> std::optional<QString> {
-            asked << what;
-            if (answers.isEmpty())
-                return std::nullopt;
-            return answers.takeFirst();
-        };
-    }
-};
 
 // key=value pairs of a simple conninfo (the embedded server's).
 std::map<std::string, std::string> parse_conninfo(const std::string& conninfo) {
