@@ -11,8 +11,8 @@ namespace spillway {
 
 namespace {
 using json::Fields;
-using json::Reader;
 using json::known;
+using json::Reader;
 using json::write_all;
 
 const Fields<Snapshot, int64_t> kSnapshotIntegers = {
@@ -113,6 +113,10 @@ QJsonObject knobs_to_json(const Knobs& knobs) {
     write_all(kKnobSizes, knobs, json);
     write_all(kKnobNumbers, knobs, json);
     json.insert("overflow_policy", overflow_policy_name(knobs.overflow_policy));
+    QJsonObject fetch;  // the runtime fetch settings (core/fetch_settings.h), values as text
+    for (const auto& [property, value] : knobs.fetch)
+        fetch.insert(QString::fromStdString(property), QString::fromStdString(value));
+    json.insert("fetch", fetch);
     return json;
 }
 
@@ -121,7 +125,7 @@ std::optional<Knobs> knobs_from_json(const QJsonObject& json, const Knobs& base,
     for (auto it = json.begin(); it != json.end(); ++it) {
         const QString& name = it.key();
         if (!known(kKnobInts, name) && !known(kKnobSizes, name) && !known(kKnobNumbers, name) &&
-            name != "overflow_policy") {
+            name != "overflow_policy" && name != "fetch") {
             if (error)
                 *error = name.toStdString() + ": not a knob";
             return std::nullopt;
@@ -143,6 +147,23 @@ std::optional<Knobs> knobs_from_json(const QJsonObject& json, const Knobs& base,
         return std::nullopt;
     }
     knobs.overflow_policy = *parsed;
+    if (json.contains("fetch")) {
+        // Replaces the whole set: a property left out goes back to its start-up value.
+        if (!json.value("fetch").isObject()) {
+            if (error)
+                *error = "fetch: expected an object of property: value";
+            return std::nullopt;
+        }
+        knobs.fetch.clear();
+        const QJsonObject fetch = json.value("fetch").toObject();
+        for (auto it = fetch.begin(); it != fetch.end(); ++it) {
+            // Numbers are taken as written; validate() names a value that is not a whole number.
+            const QString value = it.value().isString()
+                                      ? it.value().toString()
+                                      : QString::number(it.value().toDouble(), 'g', 17);
+            knobs.fetch[it.key().toStdString()] = value.toStdString();
+        }
+    }
     if (auto reason = validate(knobs); !reason.empty()) {
         if (error)
             *error = reason;

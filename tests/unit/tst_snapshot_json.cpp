@@ -29,6 +29,7 @@ private slots:
         s.total_lag_messages = 4;
         s.knobs.batch_size = 777;
         s.knobs.overflow_policy = OverflowPolicy::DeadLetter;
+        s.knobs.fetch = {{"fetch.wait.max.ms", "100"}, {"queued.min.messages", "20000"}};
         s.knob_version = 5;
         s.last_database_error = "SQLSTATE 57P01: terminating connection";
 
@@ -92,6 +93,13 @@ private slots:
         QTest::newRow("negative") << QJsonObject{{"queue_capacity_events", -1}}
                                   << "queue_capacity_events";
         QTest::newRow("policy") << QJsonObject{{"overflow_policy", "drop"}} << "overflow_policy";
+        QTest::newRow("fetch property")
+            << QJsonObject{{"fetch", QJsonObject{{"session.timeout.ms", "6000"}}}}
+            << "session.timeout.ms";
+        QTest::newRow("fetch value")
+            << QJsonObject{{"fetch", QJsonObject{{"fetch.wait.max.ms", "soon"}}}}
+            << "fetch.wait.max.ms";
+        QTest::newRow("fetch type") << QJsonObject{{"fetch", 5}} << "fetch";
     }
     void knobsRefusalsNameTheKnob() {
         QFETCH(QJsonObject, json);
