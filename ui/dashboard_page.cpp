@@ -94,12 +94,13 @@ DashboardPage::DashboardPage(SnapshotFeed* feed, KnobHistoryFeed* knob_history, 
     layout->addLayout(charts, 1);
 
     build_tiles();
-    const std::array<MetricTile*, 10> tile_order{
-        state_, events_in_,     events_out_, queue_,     writers_,
-        lag_,   dead_lettered_, duplicates_, batch_p99_, e2e_p99_};
+    constexpr int kTileColumns = 6;
+    const std::array<MetricTile*, 12> tile_order{
+        state_, events_in_,     events_out_, queue_,     writers_,  compression_,
+        lag_,   dead_lettered_, duplicates_, batch_p99_, e2e_p99_,  commits_};
     for (size_t index = 0; index < tile_order.size(); ++index)
-        tiles->addWidget(tile_order[index], int(index / 5), int(index % 5));
-    for (int column = 0; column < 5; ++column)
+        tiles->addWidget(tile_order[index], int(index / kTileColumns), int(index % kTileColumns));
+    for (int column = 0; column < kTileColumns; ++column)
         tiles->setColumnStretch(column, 1);
 
     // Related charts share a column or a row: the queue in events beside the queue in bytes,
@@ -154,6 +155,8 @@ void DashboardPage::build_tiles() {
     duplicates_ = add_tile("tile_duplicates", tr("Duplicates dropped"));
     batch_p99_ = add_tile("tile_batch_p99", tr("Batch write p99"));
     e2e_p99_ = add_tile("tile_e2e_p99", tr("End-to-end p99"));
+    compression_ = add_tile("tile_compression", tr("Compression"));
+    commits_ = add_tile("tile_commits", tr("Offsets committed"));
 }
 
 void DashboardPage::build_charts() {
@@ -287,7 +290,31 @@ void DashboardPage::update_tiles(const Snapshot& s) {
     dead_lettered_->setValue(format_count(s.dead_lettered));
     dead_lettered_->setDetail(tr("%1 now").arg(format_rate(s.dead_lettered_per_s)));
     duplicates_->setValue(format_count(s.duplicates));
-    duplicates_->setDetail(tr("event ids already stored"));
+    duplicates_->setDetail(s.dedup_saved_bytes > 0
+                               ? tr("already stored · %1 saved")
+                                     .arg(format_bytes(double(s.dedup_saved_bytes)))
+                               : tr("event ids already stored"));
+
+    // Payload bytes as received over the bytes stored (jsonb's own size, or the zstd frames).
+    if (s.compression_ratio > 0) {
+        compression_->setValue(QStringLiteral("%1×").arg(s.compression_ratio, 0, 'f', 2));
+        compression_->setDetail(tr("%1 · %2 → %3")
+                                    .arg(QString::fromStdString(s.payload_format),
+                                         format_bytes(double(s.payload_raw_bytes)),
+                                         format_bytes(double(s.payload_stored_bytes))));
+    } else {
+        compression_->setValue(QStringLiteral("–"));
+        compression_->setDetail(s.payload_format.empty()
+                                    ? tr("nothing stored yet")
+                                    : tr("%1 · nothing stored yet")
+                                          .arg(QString::fromStdString(s.payload_format)));
+    }
+
+    commits_->setValue(format_count(s.commits),
+                       s.commit_failures > 0 ? theme::Tone::Warning : theme::Tone::Neutral);
+    commits_->setDetail(s.commit_failures > 0
+                            ? tr("%1 refused (retried)").arg(format_count(s.commit_failures))
+                            : tr("only after the data is stored"));
 
     batch_p99_->setValue(format_ms(s.batch_p99_ms));
     batch_p99_->setDetail(

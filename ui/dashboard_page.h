@@ -52,6 +52,8 @@ private:
     MetricTile* duplicates_ = nullptr;
     MetricTile* batch_p99_ = nullptr;
     MetricTile* e2e_p99_ = nullptr;
+    MetricTile* compression_ = nullptr;
+    MetricTile* commits_ = nullptr;
 
     TimeSeriesChart* throughput_chart_ = nullptr;
     TimeSeriesChart* lag_chart_ = nullptr;

@@ -54,6 +54,13 @@ Snapshot busy_snapshot() {
     s.consumed = 9876543;
     s.written = 9712001;
     s.duplicates = 4321;
+    s.dedup_saved_bytes = 3 << 20;
+    s.payload_format = "zstd";
+    s.payload_raw_bytes = 300 << 20;
+    s.payload_stored_bytes = 111 << 20;
+    s.compression_ratio = 300.0 / 111.0;
+    s.commits = 987;
+    s.commit_failures = 2;
     s.dead_lettered = 1234;
     s.consumed_per_s = 12345;
     s.written_per_s = 12001;
@@ -135,6 +142,10 @@ private slots:
                                         << "512 ms";
         QTest::newRow("state") << "tile_state"
                                << "running";
+        QTest::newRow("compression") << "tile_compression"
+                                     << "2.70×";
+        QTest::newRow("commits") << "tile_commits"
+                                 << "987";
     }
     void tilesShowTheSnapshotFigures() {
         QFETCH(QString, tile);
@@ -152,6 +163,11 @@ private slots:
         // 45,678 of 200,000 events
         QCOMPARE(tile_detail(window, "tile_queue"), QStringLiteral("22.8% of 200,000"));
         QCOMPARE(tile_detail(window, "tile_state"), QStringLiteral("up 0:12:34"));
+        QCOMPARE(tile_detail(window, "tile_compression"),
+                 QStringLiteral("zstd · 300 MiB → 111 MiB"));
+        QCOMPARE(tile_detail(window, "tile_duplicates"),
+                 QStringLiteral("already stored · 3 MiB saved"));
+        QCOMPARE(tile_detail(window, "tile_commits"), QStringLiteral("2 refused (retried)"));
     }
 
     void failedStateShowsTheReason() {
