@@ -168,7 +168,7 @@ ParseOutcome parse_options(const QStringList& arguments) {
         o.drain_timeout_ms = static_cast<int>(to_integer(parser, "drain-timeout-ms", 0, 3'600'000));
         if (parser.isSet("archive-dir"))
             o.archive_dir = to_text(parser, "archive-dir");
-        o.archive_after_days = static_cast<int>(to_integer(parser, "archive-after-days", 0, 36500));
+        o.archive_after_days = static_cast<int>(to_integer(parser, "archive-after-days", 1, 36500));
         o.tiering_interval_s =
             static_cast<int>(to_integer(parser, "tiering-interval-s", 1, 7 * 86400));
         o.price_hot = to_number(parser, "price-hot", 0, 1000);

@@ -352,9 +352,9 @@ void StoragePage::update_tiles(const TierSnapshot& tiers, const IngestFigures& i
     hot_->setToolTip(tr("%1 partitions in PostgreSQL").arg(hot_partitions));
     const TierPrices prices = policy_form_->prices();
     cost_now_->setValue(format_money(cost_.actual.now.monthly_cost));
-    cost_now_->setDetail(tr("%1 / %2 per GiB")
-                             .arg(format_money(prices.hot_per_gib_month),
-                                  format_money(prices.cold_per_gib_month)));
+    cost_now_->setDetail(
+        tr("%1 / %2 per GiB")
+            .arg(format_money(prices.hot_per_gib_month), format_money(prices.cold_per_gib_month)));
     if (!cost_.actual.projected.empty()) {
         const double actual = cost_.actual.projected[0].monthly_cost;
         cost_30_->setValue(format_money(actual));
@@ -366,9 +366,10 @@ void StoragePage::update_tiles(const TierSnapshot& tiers, const IngestFigures& i
         cost_30_->setToolTip(what_if.join(QStringLiteral("\n")));
     }
     compression_->setValue(format_percent(saved_share(ingest.compression_factor)));
-    compression_->setDetail(ingest.compression_factor > 1
-                                ? tr("payloads %1× smaller").arg(ingest.compression_factor, 0, 'f', 2)
-                                : tr("payloads stored as sent"));
+    compression_->setDetail(
+        ingest.compression_factor > 1
+            ? tr("payloads %1× smaller").arg(ingest.compression_factor, 0, 'f', 2)
+            : tr("payloads stored as sent"));
     dedup_->setValue(format_percent(saved_share(ingest.dedup_factor)));
     dedup_->setDetail(tr("duplicates not stored"));
 }
@@ -377,9 +378,11 @@ void StoragePage::update_charts(const TierSnapshot& tiers, const IngestFigures& 
     if (tiers.taken_at.time_since_epoch().count() == 0)
         return;
     const double at = std::chrono::duration<double>(tiers.taken_at.time_since_epoch()).count();
-    tier_bytes_chart_->append(at, {double(tiers.hot_bytes + tiers.cold_bytes), double(tiers.hot_bytes)});
-    const double archive_saved =
-        tiers.cold_hot_bytes > 0 ? 1.0 - double(tiers.cold_bytes) / double(tiers.cold_hot_bytes) : 0;
+    tier_bytes_chart_->append(
+        at, {double(tiers.hot_bytes + tiers.cold_bytes), double(tiers.hot_bytes)});
+    const double archive_saved = tiers.cold_hot_bytes > 0
+                                     ? 1.0 - double(tiers.cold_bytes) / double(tiers.cold_hot_bytes)
+                                     : 0;
     savings_chart_->append(at, {100 * saved_share(ingest.compression_factor),
                                 100 * saved_share(ingest.dedup_factor), 100 * archive_saved});
     tier_bytes_chart_->refresh();
