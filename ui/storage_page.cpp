@@ -175,7 +175,7 @@ void StoragePage::build_charts() {
     savings_chart_->addSeries(tr("Dedup"), theme::series_lag_seconds, Kind::Line);
     savings_chart_->addSeries(tr("Archive vs PostgreSQL"), theme::series_out, Kind::Line);
 
-    const QStringList horizons{tr("Now"), tr("In 30 days"), tr("In 90 days"), tr("In 365 days")};
+    const QStringList horizons{tr("Now"), tr("30 days"), tr("90 days"), tr("365 days")};
     split_chart_ = new BarChartCard(tr("Bytes by tier · now and projected"),
                                     QStringLiteral("chart_tier_split"), this);
     split_chart_->setObjectName(QStringLiteral("card_tier_split"));
