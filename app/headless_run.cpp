@@ -91,6 +91,15 @@ void print_summary(std::ostream& out, const Snapshot& s, const LoadGeneratorStat
     out << (sep == ", " ? ")" : "") << "\n";
     out << "  overflow replayed   " << thousands(s.overflow_replayed) << "\n";
     out << "  lost to retention   " << thousands(s.lost_to_retention) << "\n";
+    out << "  storage             " << s.payload_format << ", payloads "
+        << fixed(double(s.payload_raw_bytes) / 1e6, 1) << " MB -> "
+        << fixed(double(s.payload_stored_bytes) / 1e6, 1) << " MB stored ("
+        << fixed(s.compression_ratio, 2) << ":1)";
+    if (s.dictionary_id > 0)
+        out << ", zstd dictionary " << s.dictionary_id << " ("
+            << fixed(s.dictionary_trained_ratio, 2) << ":1 at training)";
+    out << "; dedup saved " << fixed(double(s.dedup_saved_bytes) / 1e6, 2) << " MB; "
+        << thousands(s.events_to_default_partition) << " in the default partition\n";
     const double seconds = s.active_seconds > 0 ? s.active_seconds : s.uptime_s;
     const double events_per_s = seconds > 0 ? double(s.consumed) / seconds : 0;
     const double mb_per_s = seconds > 0 ? double(s.consumed_bytes) / 1e6 / seconds : 0;

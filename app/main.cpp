@@ -7,6 +7,7 @@
 
 #include "app/headless_run.h"
 #include "app/options.h"
+#include "app/read_events_command.h"
 #include "app/run_plan.h"
 #include "ui/console.h"
 
@@ -14,9 +15,9 @@ int main(int argc, char** argv) {
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
-    bool headless = arguments.contains("--headless") || arguments.contains("--help") ||
-                    arguments.contains("-h") || arguments.contains("--version") ||
-                    arguments.contains("-v");
+    bool headless = arguments.contains("--headless") || arguments.contains("--read-events") ||
+                    arguments.contains("--help") || arguments.contains("-h") ||
+                    arguments.contains("--version") || arguments.contains("-v");
 
     std::unique_ptr<QCoreApplication> app;
     if (headless)
@@ -32,6 +33,8 @@ int main(int argc, char** argv) {
         (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.output << std::endl;
         return parsed.exit_code;
     }
+    if (parsed.options->read_events)
+        return spillway::run_read_events(*parsed.options, std::cout, std::cerr);
     spillway::install_stop_signal_handlers();
     if (parsed.options->headless)
         return spillway::run_headless(*parsed.options, std::cout, std::cerr);

@@ -98,6 +98,16 @@ ParseOutcome parse_options(const QStringList& arguments) {
         {"price-cold",
          "Cold tier price, USD per GiB-month (default: S3 Glacier Flexible Retrieval).", "USD",
          "0.0036"},
+        {"payload-format",
+         "How payloads are stored: jsonb (queryable) or zstd (compressed bytea with a trained "
+         "dictionary; read back with --read-events).",
+         "FORMAT", "jsonb"},
+        {"read-events",
+         "Print the stored events of --table as JSON Lines (payloads decompressed) and exit. "
+         "Needs --pg."},
+        {"since", "--read-events: only events with event_time >= T.", "T"},
+        {"until", "--read-events: only events with event_time < T.", "T"},
+        {"limit", "--read-events: at most N events (0 = all).", "N", "0"},
     });
 
     ParseOutcome outcome;
@@ -173,12 +183,32 @@ ParseOutcome parse_options(const QStringList& arguments) {
             static_cast<int>(to_integer(parser, "tiering-interval-s", 1, 7 * 86400));
         o.price_hot = to_number(parser, "price-hot", 0, 1000);
         o.price_cold = to_number(parser, "price-cold", 0, 1000);
+        const auto format = parse_payload_format(parser.value("payload-format").toStdString());
+        if (!format)
+            throw Failure{"--payload-format: \"" + parser.value("payload-format").toStdString() +
+                          "\" is not one of jsonb, zstd"};
+        o.payload_format = *format;
+        if (o.table.substr(o.table.find('.') + 1).size() > kMaxEventsTableName)
+            throw Failure{"--table: \"" + o.table + "\" is too long (at most " +
+                          std::to_string(kMaxEventsTableName) +
+                          " characters, so that its day partitions and side tables fit)"};
+        o.read_events = parser.isSet("read-events");
+        for (const auto& [name, bound] : {std::pair{"since", &o.since}, {"until", &o.until}}) {
+            if (parser.isSet(name)) {
+                if (!o.read_events)
+                    throw Failure{std::string("--") + name + " is only for --read-events"};
+                *bound = to_text(parser, name);
+            }
+        }
+        o.limit = to_integer(parser, "limit", 0, std::numeric_limits<int64_t>::max() / 2);
+        if (o.read_events && o.pg.empty())
+            throw Failure{"--read-events needs --pg (the database holding --table)"};
         if (const auto reason = validate(o.knobs); !reason.empty())
             throw Failure{reason};
-        if (!o.demo && (o.bootstrap_servers.empty() != o.pg.empty()))
+        if (!o.demo && !o.read_events && (o.bootstrap_servers.empty() != o.pg.empty()))
             throw Failure{o.pg.empty() ? "--pg is needed with --bootstrap-servers (or use --demo)"
                                        : "--bootstrap-servers is needed with --pg (or use --demo)"};
-        if (o.headless && !o.demo && o.bootstrap_servers.empty())
+        if (o.headless && !o.demo && o.bootstrap_servers.empty() && !o.read_events)
             throw Failure{"--headless needs --demo, or --bootstrap-servers and --pg"};
         outcome.options = o;
     } catch (const Failure& failure) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/knobs.h"
+#include "core/sink_schema.h"
 
 namespace spillway {
 
@@ -32,6 +33,12 @@ struct AppOptions {
     std::string table = "events";
     std::string dead_letter_table = "dead_letters";
     std::string id_field = "event_id";
+    PayloadFormat payload_format = PayloadFormat::Jsonb;
+
+    // --read-events: print stored events as JSON Lines instead of running the engine
+    bool read_events = false;
+    std::optional<std::string> since, until;  // event_time bounds, any PostgreSQL time text
+    int64_t limit = 0;                        // 0: every matching event
 
     Knobs knobs;
     int drain_timeout_ms = 30000;

@@ -35,6 +35,7 @@ RunPlan make_run_plan(const AppOptions& options) {
     engine.sink.conninfo = options.pg;
     engine.sink.events_table = options.table;
     engine.sink.dead_letter_table = options.dead_letter_table;
+    engine.sink.payload_format = options.payload_format;
     engine.knobs = options.knobs;
     engine.drain_timeout_ms = options.drain_timeout_ms;
 

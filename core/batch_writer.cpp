@@ -35,10 +35,11 @@ BatchWriter::BatchWriter(SinkOptions options, Metrics* metrics, DictionaryKeeper
     const std::string& events = options_.events_table;
     insert_events_sql_ =
         // One row per id: the batch may hold the same event twice (the earliest offset wins).
-        std::string("WITH firsts AS (SELECT DISTINCT ON (event_id) event_id,"
-                    " timestamptz 'epoch' + event_time_ms * interval '1 millisecond' AS event_time,"
-                    " kafka_partition, kafka_offset, kafka_key, payload, payload_zstd, dict_id,"
-                    " raw_bytes FROM ") +
+        std::string(
+            "WITH firsts AS (SELECT DISTINCT ON (event_id) event_id,"
+            " timestamptz 'epoch' + event_time_ms * interval '1 millisecond' AS event_time,"
+            " kafka_partition, kafka_offset, kafka_key, payload, payload_zstd, dict_id,"
+            " raw_bytes FROM ") +
         kStageEvents +
         " ORDER BY event_id, kafka_partition, kafka_offset),"
         // The key table is the dedup: an id already claimed (by an earlier batch, another

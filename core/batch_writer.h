@@ -33,11 +33,11 @@ struct BatchResult {
     int64_t duplicates = 0;     // valid events whose id was already there (or twice in the batch)
     int64_t dead_lettered = 0;  // rows in the dead-letter table (decoder and database rejects)
     int64_t database_rejects = 0;
-    int64_t payload_bytes = 0;  // payload bytes of the inserted-or-duplicate events
-    int64_t to_default_partition = 0;  // inserted rows that landed in the default partition
-    int64_t stored_raw_bytes = 0;      // payload bytes (as received) of the inserted rows
-    int64_t stored_bytes = 0;          // the same payloads as stored (jsonb or zstd)
-    int64_t dedup_saved_bytes = 0;     // payload bytes of the duplicates not stored
+    int64_t payload_bytes = 0;           // payload bytes of the inserted-or-duplicate events
+    int64_t to_default_partition = 0;    // inserted rows that landed in the default partition
+    int64_t stored_raw_bytes = 0;        // payload bytes (as received) of the inserted rows
+    int64_t stored_bytes = 0;            // the same payloads as stored (jsonb or zstd)
+    int64_t dedup_saved_bytes = 0;       // payload bytes of the duplicates not stored
     int64_t rejected_payload_bytes = 0;  // payload bytes of database rejects
     int retries = 0;
     int splits = 0;
@@ -70,7 +70,7 @@ private:
     void connect();
     void append_staged_payload(const Event& event);
     Stored write_transaction(const std::vector<const Event*>& good,
-                              const std::vector<DeadRow>& dead);
+                             const std::vector<DeadRow>& dead);
     void write_isolating(const std::vector<const Event*>& good, std::vector<DeadRow>& dead,
                          BatchResult& result);
     void rollback_quietly();
@@ -80,7 +80,7 @@ private:
     Metrics* metrics_;
     DictionaryKeeper* dictionaries_;
     std::unique_ptr<PgConnection> connection_;
-    std::unique_ptr<ZstdCodec> codec_;  // PayloadFormat::Zstd only
+    std::unique_ptr<ZstdCodec> codec_;                  // PayloadFormat::Zstd only
     std::shared_ptr<const ZstdDictionary> dictionary_;  // for the transaction being built
     std::string frame_;
     int64_t staged_raw_bytes_ = 0, staged_stored_bytes_ = 0;

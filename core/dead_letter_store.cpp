@@ -793,7 +793,8 @@ std::vector<std::string> DeadLetterStore::stored_event_ids(
     if (list.empty())
         return stored;
     for (const Row& row : connection().query(
-             "SELECT event_id FROM " + event_keys_ + " WHERE event_id IN (" + list + ")", query.params))
+             "SELECT event_id FROM " + event_keys_ + " WHERE event_id IN (" + list + ")",
+             query.params))
         stored.push_back(text_or_empty(row[0]));
     return stored;
 }

@@ -30,7 +30,8 @@ void DictionaryKeeper::start() {
         }
     } catch (const std::exception& error) {
         // Not fatal: compress without a dictionary and train a new one.
-        qCWarning(lcStorage).noquote() << "loading the newest zstd dictionary failed:" << error.what();
+        qCWarning(lcStorage).noquote()
+            << "loading the newest zstd dictionary failed:" << error.what();
     }
     {
         std::lock_guard lock(mutex_);
@@ -83,7 +84,8 @@ void DictionaryKeeper::report(int dictionary_id, int64_t events, int64_t raw_byt
         metrics_->dictionary_rolling_ratio.store(rolling);
     if (!current_ || sampling_)
         return;
-    const double floor = current_->trained_ratio() * (1.0 - options_.dictionary.retrain_degradation);
+    const double floor =
+        current_->trained_ratio() * (1.0 - options_.dictionary.retrain_degradation);
     if (rolling < floor) {
         qCInfo(lcStorage) << "zstd dictionary" << current_id << "now compresses" << rolling
                           << ": 1, below" << floor << "(trained at" << current_->trained_ratio()
@@ -109,8 +111,9 @@ void DictionaryKeeper::run() {
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] {
-                return stop_ || (!sampling_ && samples_.size() >= static_cast<size_t>(
-                                                                      options_.dictionary.sample_events));
+                return stop_ ||
+                       (!sampling_ &&
+                        samples_.size() >= static_cast<size_t>(options_.dictionary.sample_events));
             });
             if (stop_)
                 return;
@@ -123,7 +126,8 @@ void DictionaryKeeper::run() {
 void DictionaryKeeper::train(std::vector<std::string> samples) {
     std::vector<std::string> training, held_out;
     for (size_t i = 0; i < samples.size(); ++i)
-        (i % kHeldOutEvery == kHeldOutEvery - 1 ? held_out : training).push_back(std::move(samples[i]));
+        (i % kHeldOutEvery == kHeldOutEvery - 1 ? held_out : training)
+            .push_back(std::move(samples[i]));
     std::string bytes;
     double ratio = 0;
     try {
@@ -131,8 +135,8 @@ void DictionaryKeeper::train(std::vector<std::string> samples) {
         const ZstdDictionary candidate(0, bytes, options_.compression_level);
         ratio = compression_ratio(held_out, &candidate, options_.compression_level);
     } catch (const CodecError& error) {
-        qCWarning(lcStorage).noquote() << "zstd dictionary training failed, sampling again:"
-                                       << error.what();
+        qCWarning(lcStorage).noquote()
+            << "zstd dictionary training failed, sampling again:" << error.what();
         if (metrics_)
             metrics_->storage_error.set(std::string("dictionary: ") + error.what());
         sampling_ = true;

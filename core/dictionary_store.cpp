@@ -7,15 +7,13 @@
 namespace spillway {
 
 namespace {
-std::shared_ptr<const ZstdDictionary> load_where(PgConnection& connection,
-                                                 const std::string& events_table,
-                                                 const std::string& condition,
-                                                 const std::vector<std::optional<std::string>>& params,
-                                                 int level) {
-    const auto rows = connection.query(
-        "SELECT id, trained_ratio, encode(dict, 'hex') FROM " +
-            quote_table_name(event_dictionaries_table(events_table)) + condition,
-        params);
+std::shared_ptr<const ZstdDictionary> load_where(
+    PgConnection& connection, const std::string& events_table, const std::string& condition,
+    const std::vector<std::optional<std::string>>& params, int level) {
+    const auto rows =
+        connection.query("SELECT id, trained_ratio, encode(dict, 'hex') FROM " +
+                             quote_table_name(event_dictionaries_table(events_table)) + condition,
+                         params);
     if (rows.empty() || !rows[0][0] || !rows[0][2])
         return nullptr;
     return std::make_shared<const ZstdDictionary>(std::stoi(*rows[0][0]), from_hex(*rows[0][2]),

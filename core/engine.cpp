@@ -1,8 +1,8 @@
 #include "core/engine.h"
 
 #include "core/batch_scheduler.h"
-#include "core/dictionary_keeper.h"
 #include "core/bounded_queue.h"
+#include "core/dictionary_keeper.h"
 #include "core/logging.h"
 #include "core/offset_tracker.h"
 #include "core/overflow_replayer.h"

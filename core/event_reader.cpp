@@ -18,7 +18,8 @@ std::string time_bound(PgConnection& connection, const std::string& option,
                        const std::string& text) {
     try {
         const auto rows = connection.query(
-            "SELECT to_char($1::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'",
+            "SELECT to_char($1::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || "
+            "'+00'",
             {text});
         return rows.at(0).at(0).value();
     } catch (const PgError& error) {
@@ -64,8 +65,9 @@ ReadEventsReport read_events(const ReadEventsOptions& options, std::ostream& out
                 } else {
                     format = "zstd";
                     const std::string frame = from_hex(row[6].value_or(""));
-                    payload = row[7] ? codec.decompress(frame, &dictionaries.get(std::stoi(*row[7])))
-                                     : codec.decompress(frame, nullptr);
+                    payload = row[7]
+                                  ? codec.decompress(frame, &dictionaries.get(std::stoi(*row[7])))
+                                  : codec.decompress(frame, nullptr);
                 }
             } catch (const std::exception& error) {
                 ++report.failed;

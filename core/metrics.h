@@ -54,10 +54,10 @@ struct Metrics {
     std::atomic<int64_t> overflow_replayed{0};  // overflow dead letters brought back home
     // Storage: what was stored, and how small (see sink_schema.h, payload_codec.h)
     std::atomic<int64_t> events_to_default_partition{0};  // rows outside the partition window
-    std::atomic<int64_t> payload_raw_bytes{0};     // payload bytes as received, of stored rows
-    std::atomic<int64_t> payload_stored_bytes{0};  // the same payloads as stored (jsonb/zstd)
-    std::atomic<int64_t> dedup_saved_bytes{0};     // payload bytes of duplicates not stored
-    std::atomic<int> dictionary_id{0};             // zstd dictionary in use; 0 = none yet
+    std::atomic<int64_t> payload_raw_bytes{0};        // payload bytes as received, of stored rows
+    std::atomic<int64_t> payload_stored_bytes{0};     // the same payloads as stored (jsonb/zstd)
+    std::atomic<int64_t> dedup_saved_bytes{0};        // payload bytes of duplicates not stored
+    std::atomic<int> dictionary_id{0};                // zstd dictionary in use; 0 = none yet
     std::atomic<double> dictionary_trained_ratio{0};  // its ratio on held-out events
     std::atomic<double> dictionary_rolling_ratio{0};  // its ratio on recent batches
     std::atomic<int64_t> dictionaries_trained{0};

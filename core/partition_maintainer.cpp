@@ -33,41 +33,32 @@ void create_day_partition(PgConnection& connection, const SinkOptions& options,
     const std::string quoted = quote_table_name(partition);
     const std::string default_partition =
         quote_table_name(default_partition_table(options.events_table));
-    const std::string range = "event_time >= " + timestamp_literal(day) +
-                              " AND event_time < " + timestamp_literal(day + std::chrono::days(1));
-    connection.exec(
+    const std::string range = "event_time >= " + timestamp_literal(day) + " AND event_time < " +
+                              timestamp_literal(day + std::chrono::days(1));
+    run_in_transaction(
+        connection,
         "BEGIN;"
         "SET LOCAL lock_timeout = '2s';"
-        "SELECT pg_advisory_xact_lock(hashtext('spillway.partitions'));");
-    try {
-        if (table_exists(connection, partition)) {
-            connection.exec("COMMIT");
-            return;
-        }
-        connection.exec("LOCK TABLE " + default_partition +
-                        " IN ACCESS EXCLUSIVE MODE;"
-                        "CREATE TABLE " +
-                        quoted + " (LIKE " + quote_table_name(options.events_table) +
-                        " INCLUDING DEFAULTS INCLUDING CONSTRAINTS);"
-                        "INSERT INTO " +
-                        quoted + " SELECT * FROM " + default_partition + " WHERE " + range +
-                        ";"
-                        "DELETE FROM " +
-                        default_partition + " WHERE " + range +
-                        ";"
-                        "ALTER TABLE " +
-                        quote_table_name(options.events_table) + " ATTACH PARTITION " + quoted +
-                        " FOR VALUES FROM (" + timestamp_literal(day) + ") TO (" +
-                        timestamp_literal(day + std::chrono::days(1)) +
-                        ");"
-                        "COMMIT;");
-    } catch (...) {
-        try {
-            connection.exec("ROLLBACK");
-        } catch (const std::exception&) {
-        }
-        throw;
-    }
+        "SELECT pg_advisory_xact_lock(hashtext('spillway.partitions'));",
+        [&] {
+            if (table_exists(connection, partition))
+                return;  // another instance made it meanwhile
+            connection.exec("LOCK TABLE " + default_partition +
+                            " IN ACCESS EXCLUSIVE MODE;"
+                            "CREATE TABLE " +
+                            quoted + " (LIKE " + quote_table_name(options.events_table) +
+                            " INCLUDING DEFAULTS INCLUDING CONSTRAINTS);"
+                            "INSERT INTO " +
+                            quoted + " SELECT * FROM " + default_partition + " WHERE " + range +
+                            ";"
+                            "DELETE FROM " +
+                            default_partition + " WHERE " + range +
+                            ";"
+                            "ALTER TABLE " +
+                            quote_table_name(options.events_table) + " ATTACH PARTITION " + quoted +
+                            " FOR VALUES FROM (" + timestamp_literal(day) + ") TO (" +
+                            timestamp_literal(day + std::chrono::days(1)) + ");");
+        });
 }
 }  // namespace
 
@@ -132,8 +123,7 @@ void PartitionMaintainer::run() {
                 << "failed (retrying at the next check):" << error.c_str();
         }
         if (metrics_)
-            metrics_->storage_error.set(error.empty() ? std::string()
-                                                      : "partitions: " + error);
+            metrics_->storage_error.set(error.empty() ? std::string() : "partitions: " + error);
         std::unique_lock lock(mutex_);
         last_error_ = error;
         // A failed run retries sooner than a healthy check.

@@ -29,7 +29,8 @@ ZstdDictionary::~ZstdDictionary() {
     ZSTD_freeDDict(ddict_);
 }
 
-ZstdCodec::ZstdCodec(int level) : level_(level), cctx_(ZSTD_createCCtx()), dctx_(ZSTD_createDCtx()) {
+ZstdCodec::ZstdCodec(int level)
+    : level_(level), cctx_(ZSTD_createCCtx()), dctx_(ZSTD_createDCtx()) {
     if (!cctx_ || !dctx_) {
         ZSTD_freeCCtx(cctx_);
         ZSTD_freeDCtx(dctx_);
@@ -46,10 +47,10 @@ void ZstdCodec::compress(std::string_view text, const ZstdDictionary* dictionary
                          std::string& out) {
     out.resize(ZSTD_compressBound(text.size()));
     const size_t size =
-        dictionary ? ZSTD_compress_usingCDict(cctx_, out.data(), out.size(), text.data(),
-                                              text.size(), dictionary->cdict())
-                   : ZSTD_compressCCtx(cctx_, out.data(), out.size(), text.data(), text.size(),
-                                       level_);
+        dictionary
+            ? ZSTD_compress_usingCDict(cctx_, out.data(), out.size(), text.data(), text.size(),
+                                       dictionary->cdict())
+            : ZSTD_compressCCtx(cctx_, out.data(), out.size(), text.data(), text.size(), level_);
     check(size, "zstd compression");
     out.resize(size);
 }
@@ -72,10 +73,10 @@ std::string ZstdCodec::decompress(std::string_view frame, const ZstdDictionary* 
                          std::to_string(needed) + ") and none was given");
     std::string text(static_cast<size_t>(content), '\0');
     const size_t size =
-        dictionary ? ZSTD_decompress_usingDDict(dctx_, text.data(), text.size(), frame.data(),
-                                                frame.size(), dictionary->ddict())
-                   : ZSTD_decompressDCtx(dctx_, text.data(), text.size(), frame.data(),
-                                         frame.size());
+        dictionary
+            ? ZSTD_decompress_usingDDict(dctx_, text.data(), text.size(), frame.data(),
+                                         frame.size(), dictionary->ddict())
+            : ZSTD_decompressDCtx(dctx_, text.data(), text.size(), frame.data(), frame.size());
     check(size, "zstd decompression");
     text.resize(size);
     return text;
@@ -90,9 +91,8 @@ std::string train_zstd_dictionary(const std::vector<std::string>& samples, size_
         sizes.push_back(sample.size());
     }
     std::string dictionary(capacity, '\0');
-    const size_t size =
-        ZDICT_trainFromBuffer(dictionary.data(), dictionary.size(), joined.data(), sizes.data(),
-                              static_cast<unsigned>(sizes.size()));
+    const size_t size = ZDICT_trainFromBuffer(dictionary.data(), dictionary.size(), joined.data(),
+                                              sizes.data(), static_cast<unsigned>(sizes.size()));
     if (ZDICT_isError(size))
         throw CodecError("training a zstd dictionary on " + std::to_string(samples.size()) +
                          " samples (" + std::to_string(joined.size()) +
@@ -101,8 +101,8 @@ std::string train_zstd_dictionary(const std::vector<std::string>& samples, size_
     return dictionary;
 }
 
-double compression_ratio(const std::vector<std::string>& samples,
-                         const ZstdDictionary* dictionary, int level) {
+double compression_ratio(const std::vector<std::string>& samples, const ZstdDictionary* dictionary,
+                         int level) {
     ZstdCodec codec(level);
     std::string frame;
     double raw = 0, compressed = 0;

@@ -73,7 +73,7 @@ private:
 std::string train_zstd_dictionary(const std::vector<std::string>& samples, size_t capacity);
 
 // raw bytes / compressed bytes of compressing each sample alone at `level` with `dictionary`.
-double compression_ratio(const std::vector<std::string>& samples,
-                         const ZstdDictionary* dictionary, int level);
+double compression_ratio(const std::vector<std::string>& samples, const ZstdDictionary* dictionary,
+                         int level);
 
 }  // namespace spillway

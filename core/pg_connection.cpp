@@ -275,4 +275,19 @@ std::string quote_table_name(std::string_view name) {
     return quote_identifier(name.substr(0, dot)) + "." + quote_identifier(name.substr(dot + 1));
 }
 
+void run_in_transaction(PgConnection& connection, const std::string& begin,
+                        const std::function<void()>& body) {
+    connection.exec(begin);
+    try {
+        body();
+        connection.exec("COMMIT");
+    } catch (...) {
+        try {
+            connection.exec("ROLLBACK");
+        } catch (const std::exception&) {
+        }
+        throw;
+    }
+}
+
 }  // namespace spillway

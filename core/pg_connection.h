@@ -79,6 +79,11 @@ private:
     pg_conn* conn_ = nullptr;
 };
 
+// Runs `begin` (BEGIN plus any SET LOCAL or locks), then `body`, then COMMIT. When anything throws,
+// rolls back (ignoring a failed rollback on a broken connection) and rethrows.
+void run_in_transaction(PgConnection& connection, const std::string& begin,
+                        const std::function<void()>& body);
+
 // Quotes an SQL identifier ("my table" -> "\"my table\""); validates it first.
 std::string quote_identifier(std::string_view name);
 // True for names we accept as table names: 1..63 chars of [A-Za-z0-9_], optionally

@@ -33,7 +33,7 @@ struct PartitionPolicy {
 
 // When the zstd dictionary is trained and retrained (PayloadFormat::Zstd only).
 struct DictionaryPolicy {
-    int sample_events = 5000;            // valid events sampled to train a dictionary
+    int sample_events = 5000;             // valid events sampled to train a dictionary
     size_t dictionary_bytes = 64 * 1024;  // capacity handed to ZDICT_trainFromBuffer
     // Retrain when the rolling ratio falls this far below the ratio measured at training time
     // (0.10 = 10 % worse), judged after at least judge_after_events events with that dictionary.
@@ -66,8 +66,7 @@ std::string event_keys_table(const std::string& events_table);
 std::string event_dictionaries_table(const std::string& events_table);
 std::string default_partition_table(const std::string& events_table);
 // <events>_p<YYYYMMDD> for the UTC day holding `day`.
-std::string day_partition_table(const std::string& events_table,
-                                std::chrono::sys_days day);
+std::string day_partition_table(const std::string& events_table, std::chrono::sys_days day);
 
 // The longest events table name (without schema) whose side tables fit PostgreSQL's 63-byte
 // identifiers.

@@ -43,6 +43,9 @@ QString ConnectionProfile::problem() const {
         return QObject::tr("SASL needs a user name.");
     if (pg_host.trimmed().isEmpty())
         return QObject::tr("PostgreSQL needs a host.");
+    if (!parse_payload_format(payload_format.toStdString()))
+        return QObject::tr("Payload storage must be jsonb or zstd, not \"%1\".")
+            .arg(payload_format);
     if (pg_port <= 0 || pg_port > 65535)
         return QObject::tr("PostgreSQL's port must be between 1 and 65535.");
     if (pg_database.trimmed().isEmpty())
@@ -100,6 +103,8 @@ RunPlan plan_for_profile(const ConnectionProfile& profile, RunPlan base) {
         source.kafka_properties[key] = value;
     base.engine.sink.conninfo = postgres_conninfo(profile);
     base.engine.sink.topic = source.topic;
+    if (const auto format = parse_payload_format(profile.payload_format.toStdString()))
+        base.engine.sink.payload_format = *format;
     return base;
 }
 
@@ -139,6 +144,7 @@ std::optional<ConnectionProfile> ConnectionProfileStore::load(const QString& nam
         p.pg_database = s.value(QStringLiteral("pg_database"), p.pg_database).toString();
         p.pg_user = s.value(QStringLiteral("pg_user")).toString();
         p.pg_sslmode = s.value(QStringLiteral("pg_sslmode"), p.pg_sslmode).toString();
+        p.payload_format = s.value(QStringLiteral("payload_format"), p.payload_format).toString();
         p.kafka_has_password = s.value(QStringLiteral("kafka_has_password")).toBool();
         p.pg_has_password = s.value(QStringLiteral("pg_has_password")).toBool();
         p.secret_storage =
@@ -166,6 +172,7 @@ void ConnectionProfileStore::save(const ConnectionProfile& p) {
     s.setValue(QStringLiteral("pg_database"), p.pg_database);
     s.setValue(QStringLiteral("pg_user"), p.pg_user);
     s.setValue(QStringLiteral("pg_sslmode"), p.pg_sslmode);
+    s.setValue(QStringLiteral("payload_format"), p.payload_format);
     s.setValue(QStringLiteral("kafka_has_password"), p.kafka_has_password);
     s.setValue(QStringLiteral("pg_has_password"), p.pg_has_password);
     s.setValue(QStringLiteral("secret_storage"), p.secret_storage == SecretStorage::AskEachTime

@@ -34,6 +34,7 @@ struct ConnectionProfile {
     QString pg_user;
     QString pg_password;  // secret: never saved in the settings
     QString pg_sslmode = QStringLiteral("prefer");
+    QString payload_format = QStringLiteral("jsonb");  // jsonb or zstd (see --payload-format)
 
     // Saved: whether a password belongs to the profile, and where it is kept.
     bool kafka_has_password = false;

@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "ui/connection_profile_secrets.h"
 #include "ui/theme.h"
@@ -59,6 +60,7 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
       pg_user_(new QLineEdit),
       pg_password_(new QLineEdit),
       pg_sslmode_(new QComboBox),
+      payload_format_(new QComboBox),
       secrets_note_(new QLabel),
       kafka_result_(result_label("label_kafka_result")),
       postgres_result_(result_label("label_postgres_result")),
@@ -83,6 +85,9 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
     pg_port_->setRange(1, 65535);
     for (const char* mode : {"disable", "prefer", "require", "verify-ca", "verify-full"})
         pg_sslmode_->addItem(QString::fromLatin1(mode));
+    payload_format_->setObjectName(QStringLiteral("combo_payload_format"));
+    payload_format_->addItem(tr("jsonb (queryable)"), QStringLiteral("jsonb"));
+    payload_format_->addItem(tr("zstd (compressed, with a dictionary)"), QStringLiteral("zstd"));
     for (QLineEdit* password : {kafka_password_, pg_password_})
         password->setEchoMode(QLineEdit::Password);
 
@@ -107,6 +112,7 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
     pg_form->addRow(tr("User"), pg_user_);
     pg_form->addRow(tr("Password"), pg_password_);
     pg_form->addRow(tr("SSL mode"), pg_sslmode_);
+    pg_form->addRow(tr("Payload storage"), payload_format_);
 
     auto* boxes = new QHBoxLayout;
     boxes->addWidget(kafka_box, 1);
@@ -179,6 +185,7 @@ void ConnectionProfileDialog::setProfile(const ConnectionProfile& p) {
     pg_user_->setText(p.pg_user);
     pg_password_->setText(p.pg_password);
     pg_sslmode_->setCurrentText(p.pg_sslmode);
+    payload_format_->setCurrentIndex(std::max(0, payload_format_->findData(p.payload_format)));
     const QString stored = p.secret_storage == SecretStorage::AskEachTime
                                ? tr("asked for when connecting; type to test")
                                : tr("kept in the keychain; type to replace");
@@ -203,6 +210,7 @@ ConnectionProfile ConnectionProfileDialog::profile() const {
     p.pg_user = pg_user_->text().trimmed();
     p.pg_password = pg_password_->text();
     p.pg_sslmode = pg_sslmode_->currentText();
+    p.payload_format = payload_format_->currentData().toString();
     return p;
 }
 

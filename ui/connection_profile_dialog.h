@@ -68,6 +68,7 @@ private:
     QLineEdit* pg_user_;
     QLineEdit* pg_password_;
     QComboBox* pg_sslmode_;
+    QComboBox* payload_format_;
     QLabel* secrets_note_;
     QLabel* kafka_result_;
     QLabel* postgres_result_;

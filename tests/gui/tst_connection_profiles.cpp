@@ -3,6 +3,7 @@
 // connection" says what failed and where for closed ports and unknown names, and succeeds against
 // the fixture's mock Kafka and private PostgreSQL. Saves screenshots of the profile editor and
 // the profile list to $SPILLWAY_SCREENSHOT_DIR.
+#include <QComboBox>
 #include <QDir>
 #include <QLabel>
 #include <QPushButton>
@@ -51,6 +52,7 @@ ConnectionProfile sample_profile() {
     p.pg_user = QStringLiteral("writer");
     p.pg_password = kPgPassword;
     p.pg_sslmode = QStringLiteral("require");
+    p.payload_format = QStringLiteral("zstd");
     return p;
 }
 
@@ -210,6 +212,8 @@ private slots:
         QCOMPARE(loaded->pg_database, expected.pg_database);
         QCOMPARE(loaded->pg_user, expected.pg_user);
         QCOMPARE(loaded->pg_sslmode, expected.pg_sslmode);
+        QCOMPARE(loaded->payload_format, QStringLiteral("zstd"));
+        QVERIFY(plan_for_profile(*loaded).engine.sink.payload_format == PayloadFormat::Zstd);
         QVERIFY(loaded->kafka_password.isEmpty());
         QVERIFY(loaded->pg_password.isEmpty());
         QVERIFY(loaded->kafka_has_password);
@@ -455,6 +459,25 @@ private slots:
 
         manager.removeProfile(QStringLiteral("local fixture"));
         QCOMPARE(manager.names()->rowCount(), 0);
+    }
+
+    // The payload storage format is a per-profile choice the dialog shows and returns.
+    void dialogEditsThePayloadFormat() {
+        QSettings settings(settings_path("payload_format"), QSettings::IniFormat);
+        ConnectionProfileStore store(&settings);
+        NoSecretStore secrets;
+        ConnectionProfileDialog dialog(store, secrets, std::nullopt);
+        auto* combo = dialog.findChild<QComboBox*>(QStringLiteral("combo_payload_format"));
+        QVERIFY(combo);
+        QCOMPARE(combo->currentData().toString(), QStringLiteral("jsonb"));  // the default
+        dialog.setProfile(sample_profile());
+        QCOMPARE(combo->currentData().toString(), QStringLiteral("zstd"));
+        QVERIFY(combo->currentText().startsWith(QStringLiteral("zstd")));
+        combo->setCurrentIndex(combo->findData(QStringLiteral("jsonb")));
+        QCOMPARE(dialog.profile().payload_format, QStringLiteral("jsonb"));
+        ConnectionProfile bad = sample_profile();
+        bad.payload_format = QStringLiteral("gzip");
+        QVERIFY(bad.problem().contains(QStringLiteral("gzip")));
     }
 };
 

@@ -108,14 +108,11 @@ private slots:
         options.source.decoder.max_payload_bytes = kMaxPayloadBytes;
         options.knobs.flush_interval_ms = 50;
         options.knobs.writer_concurrency = 2;
-        engine_ = std::make_unique<Engine>(options);
-        engine_->start();
+        engine_ = PipelineFixture::start_engine(options);
     }
 
     void cleanupTestCase() {
-        if (engine_ && engine_->running())
-            engine_->drain_and_stop();
-        engine_.reset();
+        PipelineFixture::drain_and_reset(engine_);
         producer_.reset();
         fixture_.reset();
     }

@@ -47,6 +47,25 @@ private slots:
         QVERIFY(result.out.contains(QRegularExpression("produced\\s+30,000 ")));
     }
 
+    // The same verified run with compressed payloads: the summary names the format and a ratio
+    // above 1 (a dictionary is trained on the first 5,000 events).
+    void demoRunWithZstdPayloads() {
+        const Run result =
+            run({"--headless", "--demo", "--events", "20000", "--partitions", "2", "--batch-size",
+                 "1000", "--writers", "2", "--payload-format", "zstd"},
+                180000);
+        QVERIFY2(result.exit_code == 0, qPrintable(result.out + result.err));
+        QVERIFY2(result.out.contains(QRegularExpression("events table\\s+[0-9,]+ rows; distinct "
+                                                        "valid produced [0-9,]+  OK")),
+                 qPrintable(result.out));
+        const auto storage = QRegularExpression(
+                                 "storage\\s+zstd, payloads [0-9.]+ MB -> [0-9.]+ MB stored "
+                                 "\\(([0-9.]+):1\\)")
+                                 .match(result.out);
+        QVERIFY2(storage.hasMatch(), qPrintable(result.out));
+        QVERIFY2(storage.captured(1).toDouble() > 1.0, qPrintable(storage.captured(0)));
+    }
+
     void helpDocumentsOptions() {
         const Run result = run({"--help"}, 30000);
         QCOMPARE(result.exit_code, 0);

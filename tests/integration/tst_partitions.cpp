@@ -69,14 +69,11 @@ private slots:
         EngineOptions options = fixture_->engine_options("partitions", kEvents, kDead);
         options.sink.partitions.days_ahead = kDaysAhead;
         options.knobs.flush_interval_ms = 50;
-        engine_ = std::make_unique<Engine>(options);
-        engine_->start();
+        engine_ = PipelineFixture::start_engine(options);
     }
 
     void cleanupTestCase() {
-        if (engine_ && engine_->running())
-            engine_->drain_and_stop();
-        engine_.reset();
+        PipelineFixture::drain_and_reset(engine_);
         producer_.reset();
         fixture_.reset();
     }
@@ -91,13 +88,15 @@ private slots:
                      int64_t(1));
         }
         // Exactly the window (yesterday .. today + kDaysAhead) and the default partition.
-        QCOMPARE(fixture_->scalar(std::string("SELECT count(*) FROM pg_inherits WHERE inhparent = '") +
-                                  kEvents + "'::regclass"),
-                 int64_t(kDaysAhead + 2 + 1));
-        QCOMPARE(fixture_->scalar("SELECT count(*) FROM pg_class WHERE relname = '" +
-                                  day_partition_table(kEvents, today() + std::chrono::days(kDaysAhead + 1)) +
-                                  "'"),
-                 int64_t(0));
+        QCOMPARE(
+            fixture_->scalar(std::string("SELECT count(*) FROM pg_inherits WHERE inhparent = '") +
+                             kEvents + "'::regclass"),
+            int64_t(kDaysAhead + 2 + 1));
+        QCOMPARE(
+            fixture_->scalar(
+                "SELECT count(*) FROM pg_class WHERE relname = '" +
+                day_partition_table(kEvents, today() + std::chrono::days(kDaysAhead + 1)) + "'"),
+            int64_t(0));
         QVERIFY(engine_->snapshot()->last_storage_error.empty());
     }
 
@@ -125,9 +124,10 @@ private slots:
         for (const auto& c : cases) {
             QCOMPARE(partitions_of(c.id), std::vector<std::string>{c.partition});
             // The stored event time is the payload's, to the millisecond.
-            QCOMPARE(fixture_->scalar("SELECT (extract(epoch FROM event_time) * 1000)::bigint FROM " +
-                                      std::string(kEvents) + " WHERE event_id = '" + c.id + "'"),
-                     c.ts_ms);
+            QCOMPARE(
+                fixture_->scalar("SELECT (extract(epoch FROM event_time) * 1000)::bigint FROM " +
+                                 std::string(kEvents) + " WHERE event_id = '" + c.id + "'"),
+                c.ts_ms);
         }
         QCOMPARE(engine_->sample_now().events_to_default_partition, before_default);
     }
@@ -158,8 +158,8 @@ private slots:
         ingest({event_at("dup-within", ms_of(day0 + std::chrono::days(2))),
                 event_at("dup-within", ms_of(day0 - std::chrono::days(1))),
                 event_at("dup-within", ms_of(Days{std::chrono::year{2001} / 1 / 1}))});
-        QCOMPARE(partitions_of("dup-within"),
-                 std::vector<std::string>{day_partition_table(kEvents, day0 + std::chrono::days(2))});
+        QCOMPARE(partitions_of("dup-within"), std::vector<std::string>{day_partition_table(
+                                                  kEvents, day0 + std::chrono::days(2))});
         QCOMPARE(fixture_->scalar("SELECT count(*) FROM " + event_keys_table(kEvents) +
                                   " WHERE event_id IN ('dup-across', 'dup-within')"),
                  int64_t(2));

@@ -196,6 +196,18 @@ PipelineFixture::TopicCensus PipelineFixture::census(std::chrono::seconds timeou
     return result;
 }
 
+std::unique_ptr<Engine> PipelineFixture::start_engine(const EngineOptions& options) {
+    auto engine = std::make_unique<Engine>(options);
+    engine->start();
+    return engine;
+}
+
+void PipelineFixture::drain_and_reset(std::unique_ptr<Engine>& engine) {
+    if (engine && engine->running())
+        engine->drain_and_stop();
+    engine.reset();
+}
+
 int64_t PipelineFixture::scalar(const std::string& sql) {
     PgConnection connection(conninfo());
     return std::stoll(connection.query_column(sql).at(0));

@@ -52,6 +52,11 @@ public:
     };
     TopicCensus census(std::chrono::seconds timeout = std::chrono::seconds(60));
 
+    // A started engine with these options (throws what Engine::start() throws).
+    static std::unique_ptr<Engine> start_engine(const EngineOptions& options);
+    // Drains a running engine and destroys it; a stopped or absent one is just destroyed.
+    static void drain_and_reset(std::unique_ptr<Engine>& engine);
+
     int64_t scalar(const std::string& sql);
     std::vector<std::string> column(const std::string& sql);
 

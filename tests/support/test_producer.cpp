@@ -13,8 +13,7 @@ TestProducer::TestProducer(const std::string& bootstrap_servers) {
         {"queue.buffering.max.messages", "200000"},
     };
     for (const auto& [name, value] : settings) {
-        if (rd_kafka_conf_set(conf, name, value.c_str(), error, sizeof error) !=
-            RD_KAFKA_CONF_OK) {
+        if (rd_kafka_conf_set(conf, name, value.c_str(), error, sizeof error) != RD_KAFKA_CONF_OK) {
             rd_kafka_conf_destroy(conf);
             throw std::runtime_error(std::string(name) + ": " + error);
         }

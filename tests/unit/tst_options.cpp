@@ -39,7 +39,9 @@ private slots:
                                             "--table",
                                             "ingest.events",
                                             "--queue-capacity",
-                                            "1234"});
+                                            "1234",
+                                            "--payload-format",
+                                            "zstd"});
         QVERIFY2(outcome.options.has_value(), outcome.output.c_str());
         const AppOptions& o = *outcome.options;
         QVERIFY(o.headless && o.demo);
@@ -58,6 +60,7 @@ private slots:
         QCOMPARE(plan.engine.source.group_id, std::string("g1"));
         QCOMPARE(plan.load.events, int64_t(1000));
         QCOMPARE(plan.engine.knobs.batch_size, 250);
+        QVERIFY(plan.engine.sink.payload_format == PayloadFormat::Zstd);
     }
 
     void sizesPartitionsForTheVolume() {
@@ -89,6 +92,25 @@ private slots:
             << QStringList{"--headless", "--pg", "host=127.0.0.1"} << "--bootstrap-servers";
         QTest::newRow("headless alone") << QStringList{"--headless"} << "--headless";
         QTest::newRow("stray argument") << QStringList{"--demo", "extra"} << "extra";
+        QTest::newRow("payload format")
+            << QStringList{"--demo", "--payload-format", "gzip"} << "--payload-format";
+        QTest::newRow("table too long for its partitions")
+            << QStringList{"--demo", "--table", QString(51, 'e')} << "--table";
+        QTest::newRow("read events without pg") << QStringList{"--read-events"} << "--pg";
+        QTest::newRow("since without read events")
+            << QStringList{"--demo", "--since", "2026-01-01"} << "--read-events";
+    }
+
+    void parsesReadEvents() {
+        const auto outcome =
+            parse_options({"spillway", "--read-events", "--pg", "host=127.0.0.1", "--table", "ev",
+                           "--since", "2026-11-01", "--until", "2026-12-01", "--limit", "9"});
+        QVERIFY2(outcome.options.has_value(), outcome.output.c_str());
+        QVERIFY(outcome.options->read_events);
+        QCOMPARE(outcome.options->since.value_or(""), std::string("2026-11-01"));
+        QCOMPARE(outcome.options->until.value_or(""), std::string("2026-12-01"));
+        QCOMPARE(outcome.options->limit, int64_t(9));
+        QCOMPARE(outcome.options->table, std::string("ev"));
     }
 
     void rejectsBadInput() {
@@ -108,7 +130,8 @@ private slots:
         for (const char* option :
              {"--headless", "--demo", "--events", "--rate", "--batch-size", "--flush-interval-ms",
               "--writers", "--partitions", "--payload-bytes", "--bootstrap-servers", "--topic",
-              "--group", "--pg"})
+              "--group", "--pg", "--payload-format", "--read-events", "--since", "--until",
+              "--limit"})
             QVERIFY2(outcome.output.find(option) != std::string::npos, option);
     }
 };
