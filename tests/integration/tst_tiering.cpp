@@ -6,15 +6,17 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
-#include <zstd.h>
-
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "core/archive_file.h"
 #include "core/archive_manifest.h"
 #include "core/embedded_postgres.h"
+#include "core/event_reader.h"
 #include "core/partition_maintainer.h"
+#include "core/payload_codec.h"
 #include "core/pg_connection.h"
 #include "core/sink_schema.h"
 #include "core/tiering_job.h"
@@ -38,6 +40,14 @@ std::string hex_of(const std::string& bytes) {
     return out;
 }
 
+// A raw-content zstd dictionary (the engine's are trained; either kind decodes the same way),
+// stored as dictionary 7 of every test table.
+const ZstdDictionary& dictionary() {
+    static const ZstdDictionary dict(
+        7, "{\"device\":\"d-\",\"note\":\"tab newline back quoted\",\"n\":0} device note", 3);
+    return dict;
+}
+
 // The engine's own schema (partitioned events table, default partition, key and dictionary
 // tables), the partitions around today as the engine keeps them, plus one old day.
 void create_events_table(PgConnection& db, const std::string& table, const std::string& conninfo) {
@@ -48,12 +58,11 @@ void create_events_table(PgConnection& db, const std::string& table, const std::
     ensure_schema(db, sink);
     ensure_partitions(db, sink, std::chrono::system_clock::now());
     db.exec("CREATE TABLE " + table + kOldPartitionSuffix + " PARTITION OF " + table +
-            " FOR VALUES FROM ('" + kOldDay + "') TO ('" + kOldDay +
-            "'::date + 1);"
-            "INSERT INTO " +
-            table +
-            "_dictionaries (id, sample_count, trained_ratio, dict)"
-            " VALUES (7, 100, 3.5, '\\x00010203')");
+            " FOR VALUES FROM ('" + kOldDay + "') TO ('" + kOldDay + "'::date + 1)");
+    db.exec_params("INSERT INTO " + table +
+                       "_dictionaries (id, sample_count, trained_ratio, dict)"
+                       " VALUES ($1, 100, 3.5, $2::bytea)",
+                   {std::to_string(dictionary().id()), hex_of(dictionary().bytes())});
 }
 
 // Rows that stress the COPY text path: tabs, newlines, backslashes, quotes and non-ASCII text
@@ -72,11 +81,11 @@ void insert_rows(PgConnection& db, const std::string& table, const std::string& 
             std::to_string(i) + "}";
         std::optional<std::string> payload, payload_zstd, dict_id;
         if (i % 3 == 0) {
-            std::string compressed(ZSTD_compressBound(payload_text.size()), '\0');
-            compressed.resize(ZSTD_compress(compressed.data(), compressed.size(),
-                                            payload_text.data(), payload_text.size(), 3));
+            static ZstdCodec codec;
+            std::string compressed;
+            codec.compress(payload_text, &dictionary(), compressed);
             payload_zstd = hex_of(compressed);
-            dict_id = "7";
+            dict_id = std::to_string(dictionary().id());
         } else {
             payload = payload_text;
         }
@@ -167,6 +176,22 @@ private slots:
         const QStringList before = old_day_rows(table);
         QCOMPARE(before.size(), kRowsPerDay);
         const int64_t total_before = scalar("SELECT count(*) FROM " + table);
+        // The events as the engine reads them back, compressed payloads decompressed.
+        const auto read_back = [&] {
+            ReadEventsOptions read;
+            read.conninfo = postgres_->conninfo();
+            read.events_table = table;
+            read.since = kOldDay;
+            read.until = "2025-01-01 22:00:00+00";  // every old row, not the late one added below
+            std::ostringstream lines, errors;
+            const ReadEventsReport report = read_events(read, lines, errors);
+            return std::pair{lines.str(), report.failed};
+        };
+        const auto events_before = read_back();
+        QCOMPARE(events_before.second, int64_t(0));
+        QCOMPARE(int64_t(std::count(events_before.first.begin(), events_before.first.end(), '\n')),
+                 int64_t(kRowsPerDay));
+        QVERIFY(events_before.first.find("\"payload_format\":\"zstd\"") != std::string::npos);
 
         TieringJob job(options(table));
         const TierRunReport report = job.run(policy(), std::chrono::system_clock::now());
@@ -212,6 +237,7 @@ private slots:
         QCOMPARE(job.restore_partition(old_partition), int64_t(kRowsPerDay + 1));
         QVERIFY(exists(old_partition));
         QCOMPARE(old_day_rows(table), expected);
+        QVERIFY(read_back() == events_before);
         QCOMPARE(scalar("SELECT count(*) FROM " + table + "_default"), int64_t(0));
         QCOMPARE(scalar("SELECT count(*) FROM " + table), total_before + 1);
         QVERIFY(!std::filesystem::exists(file));
