@@ -11,6 +11,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <array>
+#include <tuple>
 
 #include "ui/bar_chart_card.h"
 #include "ui/card.h"
@@ -142,17 +143,18 @@ StoragePage::StoragePage(SnapshotFeed* feed, TierControl* control, QWidget* pare
 }
 
 void StoragePage::build_tiles() {
-    const auto add_tile = [this](const char* name, const QString& caption) {
-        auto* tile = new MetricTile(caption, this);
-        tile->setObjectName(QLatin1String(name));
-        return tile;
-    };
-    hot_ = add_tile("tile_hot", tr("Hot tier · PostgreSQL"));
-    cold_ = add_tile("tile_cold", tr("Cold tier · archive"));
-    cost_now_ = add_tile("tile_cost_now", tr("Storage cost per month"));
-    cost_30_ = add_tile("tile_cost_30", tr("Per month in 30 days"));
-    compression_ = add_tile("tile_compression", tr("Saved by compression"));
-    dedup_ = add_tile("tile_dedup", tr("Saved by dedup"));
+    const std::array<std::tuple<MetricTile**, const char*, QString>, 6> tiles{{
+        {&hot_, "tile_hot", tr("Hot tier · PostgreSQL")},
+        {&cold_, "tile_cold", tr("Cold tier · archive")},
+        {&cost_now_, "tile_cost_now", tr("Storage cost per month")},
+        {&cost_30_, "tile_cost_30", tr("Per month in 30 days")},
+        {&compression_, "tile_compression", tr("Saved by compression")},
+        {&dedup_, "tile_dedup", tr("Saved by dedup")},
+    }};
+    for (const auto& [tile, name, caption] : tiles) {
+        *tile = new MetricTile(caption, this);
+        (*tile)->setObjectName(QLatin1String(name));
+    }
 }
 
 void StoragePage::build_charts() {
