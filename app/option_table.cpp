@@ -306,7 +306,7 @@ const std::vector<OptionDefinition>& option_definitions() {
          nullptr, K::Text, [](O& o, S v) { o.archive_dir = text(v); }},
         {"archive-after-days", "storage", "DAYS",
          "Partitions older than this many days move to the cold tier.", "90", K::Integer,
-         [](O& o, S v) { o.archive_after_days = int(integer(v, 0, 36500)); }},
+         [](O& o, S v) { o.archive_after_days = int(integer(v, 1, 36500)); }},
         {"tiering-interval-s", "storage", "S",
          "How often the tiering job looks for partitions to archive.", "3600", K::Integer,
          [](O& o, S v) { o.tiering_interval_s = int(integer(v, 1, 7 * 86400)); }},

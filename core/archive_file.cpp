@@ -1,7 +1,7 @@
 #include "core/archive_file.h"
 
-#include <QCryptographicHash>
 #include <zstd.h>
+#include <QCryptographicHash>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -167,7 +167,8 @@ ArchiveDigest read_archive(const std::string& path, int expected_fields,
         }
     }
     if (!saw_data || frame_remaining != 0)
-        throw std::runtime_error("archive file " + path + " is truncated (the zstd stream does not end)");
+        throw std::runtime_error("archive file " + path +
+                                 " is truncated (the zstd stream does not end)");
     if (fields_in_line != 1)
         throw std::runtime_error("archive file " + path + " ends in the middle of a row");
     digest.sha256 = hex(sha.result());

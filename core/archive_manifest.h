@@ -14,18 +14,18 @@ struct ArchiveManifest {
     static constexpr int kFormatVersion = 1;
 
     int format_version = kFormatVersion;
-    std::string table;      // the partitioned events table, e.g. "events"
-    std::string partition;  // e.g. "events_p20260131"
+    std::string table;       // the partitioned events table, e.g. "events"
+    std::string partition;   // e.g. "events_p20260131"
     std::string range_from;  // partition bound, inclusive, ISO 8601 UTC ("2026-01-31T00:00:00Z")
     std::string range_to;    // partition bound, exclusive
     std::vector<std::string> columns;  // COPY column order
     int64_t rows = 0;
     std::string min_event_time;  // as PostgreSQL printed them (UTC); empty for an empty partition
     std::string max_event_time;
-    int64_t raw_bytes = 0;         // COPY text
-    int64_t compressed_bytes = 0;  // the archive file
-    int64_t hot_bytes = 0;         // pg_total_relation_size of the partition when exported
-    std::string sha256;            // of the archive file
+    int64_t raw_bytes = 0;                // COPY text
+    int64_t compressed_bytes = 0;         // the archive file
+    int64_t hot_bytes = 0;                // pg_total_relation_size of the partition when exported
+    std::string sha256;                   // of the archive file
     std::vector<int64_t> dictionary_ids;  // zstd dictionaries its rows use (kept in the database)
     std::string archive_file;             // file name, relative to the manifest's directory
     std::string created_at;               // ISO 8601 UTC

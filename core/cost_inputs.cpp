@@ -6,7 +6,14 @@ IngestFigures ingest_figures(const Snapshot& snapshot) {
     IngestFigures figures;
     if (snapshot.active_seconds > 0)
         figures.rows_per_day = double(snapshot.written) / snapshot.active_seconds * 86400.0;
-    if (snapshot.written > 0)
+    if (snapshot.compression_ratio > 1)
+        figures.compression_factor = snapshot.compression_ratio;
+    // By bytes where the engine counted them (duplicates need not be the size of the average
+    // event), else by events.
+    if (snapshot.payload_raw_bytes > 0)
+        figures.dedup_factor = double(snapshot.payload_raw_bytes + snapshot.dedup_saved_bytes) /
+                               snapshot.payload_raw_bytes;
+    else if (snapshot.written > 0)
         figures.dedup_factor = double(snapshot.written + snapshot.duplicates) / snapshot.written;
     return figures;
 }

@@ -10,7 +10,7 @@ namespace spillway {
 struct IngestFigures {
     double rows_per_day = 0;        // rows written per day at the run's average rate
     double compression_factor = 1;  // payload bytes before / after compression (1: stored as is)
-    double dedup_factor = 1;        // events received / events stored
+    double dedup_factor = 1;        // payload bytes received / stored (events, if bytes unknown)
 };
 
 IngestFigures ingest_figures(const Snapshot& snapshot);

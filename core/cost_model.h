@@ -22,13 +22,14 @@ struct TierPrices {
 };
 
 struct CostInputs {
-    double hot_bytes = 0;           // in PostgreSQL now
-    double cold_bytes = 0;          // in archive files now
-    double hot_bytes_per_day = 0;   // what the hot tier grows by per day at the current rate
-    double compression_factor = 1;  // bytes the rows would take uncompressed / bytes they take (>= 1)
-    double dedup_factor = 1;        // bytes with the duplicates kept / bytes without them (>= 1)
-    double archive_ratio = 0.25;    // archive file bytes / hot bytes of the same partition
-    double tier_after_days = 90;    // <= 0: no tiering
+    double hot_bytes = 0;          // in PostgreSQL now
+    double cold_bytes = 0;         // in archive files now
+    double hot_bytes_per_day = 0;  // what the hot tier grows by per day at the current rate
+    double compression_factor =
+        1;                        // bytes the rows would take uncompressed / bytes they take (>= 1)
+    double dedup_factor = 1;      // bytes with the duplicates kept / bytes without them (>= 1)
+    double archive_ratio = 0.25;  // archive file bytes / hot bytes of the same partition
+    double tier_after_days = 90;  // <= 0: no tiering
 };
 
 struct CostPoint {

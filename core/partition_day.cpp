@@ -13,24 +13,13 @@ std::optional<std::chrono::sys_days> partition_day(const std::string& events_tab
     for (const char c : digits)
         if (c < '0' || c > '9')
             return std::nullopt;
-    const std::chrono::year_month_day day{std::chrono::year(std::stoi(digits.substr(0, 4))),
-                                          std::chrono::month(unsigned(std::stoi(digits.substr(4, 2)))),
-                                          std::chrono::day(unsigned(std::stoi(digits.substr(6, 2))))};
+    const std::chrono::year_month_day day{
+        std::chrono::year(std::stoi(digits.substr(0, 4))),
+        std::chrono::month(unsigned(std::stoi(digits.substr(4, 2)))),
+        std::chrono::day(unsigned(std::stoi(digits.substr(6, 2))))};
     if (!day.ok())
         return std::nullopt;
     return std::chrono::sys_days(day);
-}
-
-std::string partition_name(const std::string& events_table, std::chrono::sys_days day) {
-    const std::chrono::year_month_day ymd(day);
-    char digits[16];
-    std::snprintf(digits, sizeof digits, "%04d%02u%02u", int(ymd.year()), unsigned(ymd.month()),
-                  unsigned(ymd.day()));
-    return events_table + "_p" + digits;
-}
-
-std::string default_partition_name(const std::string& events_table) {
-    return events_table + "_default";
 }
 
 std::string iso_utc(std::chrono::sys_seconds at) {

@@ -1,6 +1,6 @@
 #pragma once
 // The day a partition of the events table covers, read from its name: "<table>_pYYYYMMDD" holds
-// [day 00:00Z, next day 00:00Z) (the naming contract with the partition maintenance).
+// [day 00:00Z, next day 00:00Z) (names made by day_partition_table in core/sink_schema.h).
 #include <chrono>
 #include <optional>
 #include <string>
@@ -10,8 +10,6 @@ namespace spillway {
 // nullopt for the default partition and any name that does not follow the pattern.
 std::optional<std::chrono::sys_days> partition_day(const std::string& events_table,
                                                    const std::string& partition);
-std::string partition_name(const std::string& events_table, std::chrono::sys_days day);
-std::string default_partition_name(const std::string& events_table);
 // "2026-01-31T00:00:00Z"
 std::string iso_utc(std::chrono::sys_seconds at);
 std::string iso_utc_now();

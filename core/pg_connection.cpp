@@ -144,15 +144,20 @@ void PgConnection::copy_in_stream(const std::string& copy_sql,
     if (PQputCopyEnd(conn_, abort_reason) != 1) {
         throw PgError("COPY could not finish: " + trimmed(PQerrorMessage(conn_)), {}, {}, true);
     }
+    finish_copy(failure, "COPY failed");
+}
+
+void PgConnection::finish_copy(const std::string& failure, const std::string& context) {
     ResultPtr end(PQgetResult(conn_));
     // Drain any further results so the connection is ready for the next command.
     std::unique_ptr<PGresult, ResultDeleter> extra;
     while ((extra = ResultPtr(PQgetResult(conn_)))) {
     }
+    // The caller's own failure first: the server's answer to an aborted COPY only echoes it.
     if (!failure.empty())
         throw std::runtime_error(failure);
     if (!end || PQresultStatus(end.get()) != PGRES_COMMAND_OK)
-        throw_from(end.get(), "COPY failed");
+        throw_from(end.get(), context);
 }
 
 int64_t PgConnection::copy_out(const std::string& copy_sql,
@@ -178,14 +183,7 @@ int64_t PgConnection::copy_out(const std::string& copy_sql,
             }
         }
     }
-    ResultPtr end(PQgetResult(conn_));
-    std::unique_ptr<PGresult, ResultDeleter> extra;
-    while ((extra = ResultPtr(PQgetResult(conn_)))) {
-    }
-    if (!failure.empty())
-        throw std::runtime_error(failure);
-    if (!end || PQresultStatus(end.get()) != PGRES_COMMAND_OK)
-        throw_from(end.get(), "COPY TO failed");
+    finish_copy(failure, "COPY TO failed");
     return rows;
 }
 

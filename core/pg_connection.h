@@ -76,6 +76,8 @@ public:
 
 private:
     [[noreturn]] void throw_from(pg_result* result, const std::string& context);
+    // Reads the end of a COPY; throws `failure` if the caller's side failed, else the server's.
+    void finish_copy(const std::string& failure, const std::string& context);
     pg_conn* conn_ = nullptr;
 };
 

@@ -9,6 +9,7 @@
 #include "core/archive_file.h"
 #include "core/partition_day.h"
 #include "core/pg_connection.h"
+#include "core/sink_schema.h"
 #include "core/tiering_logging.h"
 
 namespace spillway {
@@ -54,8 +55,7 @@ class TieringJob::RunLock {
 public:
     RunLock(PgConnection& connection, const std::string& table)
         : connection_(connection), key_("spillway.tiering:" + table) {
-        const auto rows =
-            connection_.query("SELECT pg_try_advisory_lock(hashtext($1))", {key_});
+        const auto rows = connection_.query("SELECT pg_try_advisory_lock(hashtext($1))", {key_});
         if (rows.empty() || text(rows[0][0]) != "t")
             throw std::runtime_error("another Spillway instance is moving partitions of " + table +
                                      "; try again shortly");
@@ -133,8 +133,8 @@ void TieringJob::hook(std::string_view step) {
 }
 
 bool TieringJob::partition_exists(const std::string& partition) {
-    const auto rows = connection_->query("SELECT to_regclass($1) IS NOT NULL",
-                                         {quote_table_name(partition)});
+    const auto rows =
+        connection_->query("SELECT to_regclass($1) IS NOT NULL", {quote_table_name(partition)});
     return !rows.empty() && text(rows[0][0]) == "t";
 }
 
@@ -221,10 +221,8 @@ ArchiveManifest TieringJob::export_partition(int64_t move_id, const std::string&
     manifest.range_from = iso_utc(*day);
     manifest.range_to = iso_utc(*day + std::chrono::days(1));
     manifest.columns = columns;
-    manifest.hot_bytes = to_int(connection_->query("SELECT pg_total_relation_size($1::regclass)",
-                                                   {quoted})
-                                    .at(0)
-                                    .at(0));
+    manifest.hot_bytes = to_int(
+        connection_->query("SELECT pg_total_relation_size($1::regclass)", {quoted}).at(0).at(0));
 
     const std::string file = archive_file_path(options_.archive_dir, partition);
     ArchiveDigest written;
@@ -236,8 +234,8 @@ ArchiveManifest TieringJob::export_partition(int64_t move_id, const std::string&
     }
     hook("exported");
 
-    const auto range = connection_->query(
-        "SELECT min(event_time), max(event_time) FROM " + quoted, {});
+    const auto range =
+        connection_->query("SELECT min(event_time), max(event_time) FROM " + quoted, {});
     manifest.min_event_time = text(range.at(0).at(0));
     manifest.max_event_time = text(range.at(0).at(1));
     if (std::find(columns.begin(), columns.end(), "dict_id") != columns.end()) {
@@ -264,10 +262,10 @@ ArchiveManifest TieringJob::export_partition(int64_t move_id, const std::string&
     const ArchiveDigest check = read_archive(file, int(columns.size()));
     if (check.sha256 != stored->sha256 || check.rows != stored->rows ||
         check.raw_bytes != stored->raw_bytes)
-        throw std::runtime_error("archive file " + file + " does not read back as written: " +
-                                 std::to_string(check.rows) + " rows, SHA-256 " + check.sha256 +
-                                 "; expected " + std::to_string(stored->rows) + " rows, SHA-256 " +
-                                 stored->sha256);
+        throw std::runtime_error("archive file " + file +
+                                 " does not read back as written: " + std::to_string(check.rows) +
+                                 " rows, SHA-256 " + check.sha256 + "; expected " +
+                                 std::to_string(stored->rows) + " rows, SHA-256 " + stored->sha256);
     hook("verified");
     connection_->exec_params(
         "UPDATE " + quote_table_name(moves_table()) +
@@ -318,7 +316,7 @@ ArchiveManifest TieringJob::archive_partition(const std::string& partition,
     if (std::find(attached.begin(), attached.end(), partition) == attached.end())
         throw std::runtime_error("partition " + partition + " is not attached to " +
                                  options_.events_table);
-    if (partition == default_partition_name(options_.events_table))
+    if (partition == default_partition_table(options_.events_table))
         throw std::runtime_error("the default partition " + partition + " is never archived");
     const int64_t move = start_move(partition, Tier::Hot, Tier::Cold, actor);
     try {
@@ -461,20 +459,25 @@ int64_t TieringJob::restore_locked(const std::string& partition, const std::stri
     const std::string actual = sha256_of_file(file);
     if (actual != manifest->sha256)
         throw ArchiveCorrupt("archive file " + file + " is corrupt: its SHA-256 is " + actual +
-                             " but its manifest says " + manifest->sha256 + "; refusing to restore " +
-                             partition);
+                             " but its manifest says " + manifest->sha256 +
+                             "; refusing to restore " + partition);
     if (!manifest->dictionary_ids.empty()) {
-        const std::string dictionaries = options_.events_table + "_dictionaries";
+        const std::string dictionaries = event_dictionaries_table(options_.events_table);
         std::string ids;
         for (const auto id : manifest->dictionary_ids)
             ids += (ids.empty() ? "" : ",") + std::to_string(id);
-        const auto missing = connection_->query(
-            "SELECT count(*) FROM unnest($1::int[]) AS id WHERE to_regclass($2) IS NULL OR NOT "
-            "EXISTS (SELECT 1 FROM " + quote_table_name(dictionaries) + " d WHERE d.dict_id = id)",
-            {"{" + ids + "}", quote_table_name(dictionaries)});
-        if (to_int(missing.at(0).at(0)) > 0)
-            throw std::runtime_error("archive of " + partition + " needs zstd dictionaries {" + ids +
-                                     "} that " + dictionaries + " does not hold");
+        const bool all_there =
+            partition_exists(dictionaries) &&
+            to_int(connection_
+                       ->query("SELECT count(*) FROM unnest($1::int[]) AS wanted(dict) "
+                               "WHERE NOT EXISTS (SELECT 1 FROM " +
+                                   quote_table_name(dictionaries) + " d WHERE d.id = wanted.dict)",
+                               {"{" + ids + "}"})
+                       .at(0)
+                       .at(0)) == 0;
+        if (!all_there)
+            throw std::runtime_error("archive of " + partition + " needs zstd dictionaries {" +
+                                     ids + "} that " + dictionaries + " does not hold");
     }
 
     const int64_t move = start_move(partition, Tier::Cold, Tier::Hot, actor);
@@ -484,42 +487,44 @@ int64_t TieringJob::restore_locked(const std::string& partition, const std::stri
     int64_t restored_rows = 0;
     try {
         connection_->exec("BEGIN");
-        connection_->exec("CREATE TABLE " + quoted + " (LIKE " + parent + " INCLUDING DEFAULTS)");
+        connection_->exec("CREATE TABLE " + quoted + " (LIKE " + parent +
+                          " INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
         ArchiveDigest digest;
-        connection_->copy_in_stream(
-            "COPY " + quoted + " (" + columns + ") FROM STDIN",
-            [&](const PgConnection::CopySend& send) {
-                digest = read_archive(file, int(manifest->columns.size()), send);
-            });
+        connection_->copy_in_stream("COPY " + quoted + " (" + columns + ") FROM STDIN",
+                                    [&](const PgConnection::CopySend& send) {
+                                        digest =
+                                            read_archive(file, int(manifest->columns.size()), send);
+                                    });
         if (digest.sha256 != manifest->sha256 || digest.rows != manifest->rows)
-            throw ArchiveCorrupt("archive file " + file + " changed while it was restored: SHA-256 " +
-                                 digest.sha256 + ", " + std::to_string(digest.rows) +
-                                 " rows; its manifest says " + manifest->sha256 + ", " +
-                                 std::to_string(manifest->rows) + " rows");
+            throw ArchiveCorrupt(
+                "archive file " + file + " changed while it was restored: SHA-256 " +
+                digest.sha256 + ", " + std::to_string(digest.rows) + " rows; its manifest says " +
+                manifest->sha256 + ", " + std::to_string(manifest->rows) + " rows");
         hook("restore_copied");
         // Late events of this day landed in the default partition while it was cold; ATTACH
         // refuses while they are there, so the restored partition takes them over.
-        const std::string fallback = default_partition_name(options_.events_table);
+        const std::string fallback = default_partition_table(options_.events_table);
         int64_t adopted = 0;
         if (partition_exists(fallback)) {
             adopted = connection_->exec_params(
                 "WITH moved AS (DELETE FROM " + quote_table_name(fallback) +
                     " WHERE event_time >= $1::timestamptz AND event_time < $2::timestamptz "
-                    "RETURNING " + columns + ") INSERT INTO " + quoted + " (" + columns +
-                    ") SELECT " + columns + " FROM moved",
+                    "RETURNING " +
+                    columns + ") INSERT INTO " + quoted + " (" + columns + ") SELECT " + columns +
+                    " FROM moved",
                 {manifest->range_from, manifest->range_to});
         }
         connection_->exec("ALTER TABLE " + parent + " ATTACH PARTITION " + quoted +
                           " FOR VALUES FROM ('" + manifest->range_from + "') TO ('" +
                           manifest->range_to + "')");
         restored_rows = manifest->rows + adopted;
-        connection_->exec_params("UPDATE " + quote_table_name(moves_table()) +
-                                     " SET state = 'done', finished_at = now(), rows = $2, "
-                                     "archive_bytes = $3, sha256 = $4, archive_file = $5 "
-                                     "WHERE id = $1",
-                                 {std::to_string(move), std::to_string(restored_rows),
-                                  std::to_string(manifest->compressed_bytes), manifest->sha256,
-                                  file});
+        connection_->exec_params(
+            "UPDATE " + quote_table_name(moves_table()) +
+                " SET state = 'done', finished_at = now(), rows = $2, "
+                "archive_bytes = $3, sha256 = $4, archive_file = $5 "
+                "WHERE id = $1",
+            {std::to_string(move), std::to_string(restored_rows),
+             std::to_string(manifest->compressed_bytes), manifest->sha256, file});
         connection_->exec("COMMIT");
     } catch (const SimulatedCrash&) {
         throw;
@@ -602,19 +607,18 @@ TierSnapshot TieringJob::look(const TierPolicy& policy) {
         snapshot.partitions.push_back(std::move(partition));
     std::stable_partition(snapshot.partitions.begin(), snapshot.partitions.end(),
                           [](const TierPartition& p) { return !p.range_from.empty(); });
-    for (const auto& row : connection_->query(
-             "SELECT id, partition, from_tier, to_tier, state, coalesce(rows, 0), "
-             "coalesce(archive_bytes, 0), coalesce(sha256, ''), "
-             "to_char(started_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-             "coalesce(to_char(finished_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-             "coalesce(error, '') FROM " +
-                 quote_table_name(moves_table()) + " ORDER BY id DESC LIMIT " +
-                 std::to_string(kMovesShown),
-             {})) {
+    for (const auto& row :
+         connection_->query("SELECT id, partition, from_tier, to_tier, state, coalesce(rows, 0), "
+                            "coalesce(archive_bytes, 0), coalesce(sha256, ''), "
+                            "to_char(started_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+                            "coalesce(to_char(finished_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
+                            "coalesce(error, '') FROM " +
+                                quote_table_name(moves_table()) + " ORDER BY id DESC LIMIT " +
+                                std::to_string(kMovesShown),
+                            {})) {
         snapshot.moves.push_back(TierMove{to_int(row[0]), text(row[1]), text(row[2]), text(row[3]),
                                           text(row[4]), to_int(row[5]), to_int(row[6]),
-                                          text(row[7]), text(row[8]), text(row[9]),
-                                          text(row[10])});
+                                          text(row[7]), text(row[8]), text(row[9]), text(row[10])});
     }
     if (!problems.empty())
         snapshot.last_error = problems.front();

@@ -15,9 +15,8 @@ std::string join(const std::vector<std::string>& items) {
 
 // A run's report in one line for the console.
 std::string describe(const TierRunReport& report) {
-    std::string text = report.archived.empty()
-                           ? std::string("run finished: nothing due")
-                           : "run finished: archived " + join(report.archived);
+    std::string text = report.archived.empty() ? std::string("run finished: nothing due")
+                                               : "run finished: archived " + join(report.archived);
     if (!report.recovered.empty())
         text += "; recovered " + join(report.recovered);
     return text;

@@ -1,9 +1,9 @@
 #include "ui/bar_chart_card.h"
 
+#include <qcustomplot.h>
 #include <QEvent>
 #include <QLabel>
 #include <QVBoxLayout>
-#include <qcustomplot.h>
 
 #include <algorithm>
 

@@ -10,8 +10,8 @@ namespace spillway {
 
 QString format_money(double dollars) {
     const double magnitude = std::abs(dollars);
-    const int decimals = magnitude >= 1000 ? 0
-                         : magnitude == 0  ? 2
+    const int decimals = magnitude >= 1000  ? 0
+                         : magnitude == 0   ? 2
                          : magnitude < 0.01 ? 4
                          : magnitude < 1    ? 3
                                             : 2;

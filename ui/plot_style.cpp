@@ -1,7 +1,7 @@
 #include "ui/plot_style.h"
 
-#include <QLabel>
 #include <qcustomplot.h>
+#include <QLabel>
 
 #include "ui/theme.h"
 

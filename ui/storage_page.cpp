@@ -11,6 +11,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <array>
+#include <tuple>
 
 #include "ui/bar_chart_card.h"
 #include "ui/card.h"
@@ -142,17 +143,18 @@ StoragePage::StoragePage(SnapshotFeed* feed, TierControl* control, QWidget* pare
 }
 
 void StoragePage::build_tiles() {
-    const auto add_tile = [this](const char* name, const QString& caption) {
-        auto* tile = new MetricTile(caption, this);
-        tile->setObjectName(QLatin1String(name));
-        return tile;
-    };
-    hot_ = add_tile("tile_hot", tr("Hot tier · PostgreSQL"));
-    cold_ = add_tile("tile_cold", tr("Cold tier · archive"));
-    cost_now_ = add_tile("tile_cost_now", tr("Storage cost per month"));
-    cost_30_ = add_tile("tile_cost_30", tr("Per month in 30 days"));
-    compression_ = add_tile("tile_compression", tr("Saved by compression"));
-    dedup_ = add_tile("tile_dedup", tr("Saved by dedup"));
+    const std::array<std::tuple<MetricTile**, const char*, QString>, 6> tiles{{
+        {&hot_, "tile_hot", tr("Hot tier · PostgreSQL")},
+        {&cold_, "tile_cold", tr("Cold tier · archive")},
+        {&cost_now_, "tile_cost_now", tr("Storage cost per month")},
+        {&cost_30_, "tile_cost_30", tr("Per month in 30 days")},
+        {&compression_, "tile_compression", tr("Saved by compression")},
+        {&dedup_, "tile_dedup", tr("Saved by dedup")},
+    }};
+    for (const auto& [tile, name, caption] : tiles) {
+        *tile = new MetricTile(caption, this);
+        (*tile)->setObjectName(QLatin1String(name));
+    }
 }
 
 void StoragePage::build_charts() {
@@ -175,7 +177,7 @@ void StoragePage::build_charts() {
     savings_chart_->addSeries(tr("Dedup"), theme::series_lag_seconds, Kind::Line);
     savings_chart_->addSeries(tr("Archive vs PostgreSQL"), theme::series_out, Kind::Line);
 
-    const QStringList horizons{tr("Now"), tr("In 30 days"), tr("In 90 days"), tr("In 365 days")};
+    const QStringList horizons{tr("Now"), tr("30 days"), tr("90 days"), tr("365 days")};
     split_chart_ = new BarChartCard(tr("Bytes by tier · now and projected"),
                                     QStringLiteral("chart_tier_split"), this);
     split_chart_->setObjectName(QStringLiteral("card_tier_split"));
@@ -352,9 +354,9 @@ void StoragePage::update_tiles(const TierSnapshot& tiers, const IngestFigures& i
     hot_->setToolTip(tr("%1 partitions in PostgreSQL").arg(hot_partitions));
     const TierPrices prices = policy_form_->prices();
     cost_now_->setValue(format_money(cost_.actual.now.monthly_cost));
-    cost_now_->setDetail(tr("%1 / %2 per GiB")
-                             .arg(format_money(prices.hot_per_gib_month),
-                                  format_money(prices.cold_per_gib_month)));
+    cost_now_->setDetail(
+        tr("%1 / %2 per GiB")
+            .arg(format_money(prices.hot_per_gib_month), format_money(prices.cold_per_gib_month)));
     if (!cost_.actual.projected.empty()) {
         const double actual = cost_.actual.projected[0].monthly_cost;
         cost_30_->setValue(format_money(actual));
@@ -366,9 +368,10 @@ void StoragePage::update_tiles(const TierSnapshot& tiers, const IngestFigures& i
         cost_30_->setToolTip(what_if.join(QStringLiteral("\n")));
     }
     compression_->setValue(format_percent(saved_share(ingest.compression_factor)));
-    compression_->setDetail(ingest.compression_factor > 1
-                                ? tr("payloads %1× smaller").arg(ingest.compression_factor, 0, 'f', 2)
-                                : tr("payloads stored as sent"));
+    compression_->setDetail(
+        ingest.compression_factor > 1
+            ? tr("payloads %1× smaller").arg(ingest.compression_factor, 0, 'f', 2)
+            : tr("payloads stored as sent"));
     dedup_->setValue(format_percent(saved_share(ingest.dedup_factor)));
     dedup_->setDetail(tr("duplicates not stored"));
 }
@@ -377,9 +380,11 @@ void StoragePage::update_charts(const TierSnapshot& tiers, const IngestFigures& 
     if (tiers.taken_at.time_since_epoch().count() == 0)
         return;
     const double at = std::chrono::duration<double>(tiers.taken_at.time_since_epoch()).count();
-    tier_bytes_chart_->append(at, {double(tiers.hot_bytes + tiers.cold_bytes), double(tiers.hot_bytes)});
-    const double archive_saved =
-        tiers.cold_hot_bytes > 0 ? 1.0 - double(tiers.cold_bytes) / double(tiers.cold_hot_bytes) : 0;
+    tier_bytes_chart_->append(
+        at, {double(tiers.hot_bytes + tiers.cold_bytes), double(tiers.hot_bytes)});
+    const double archive_saved = tiers.cold_hot_bytes > 0
+                                     ? 1.0 - double(tiers.cold_bytes) / double(tiers.cold_hot_bytes)
+                                     : 0;
     savings_chart_->append(at, {100 * saved_share(ingest.compression_factor),
                                 100 * saved_share(ingest.dedup_factor), 100 * archive_saved});
     tier_bytes_chart_->refresh();

@@ -26,9 +26,8 @@ QVariant TierMoveModel::data(const QModelIndex& index, int role) const {
         return {};
     const TierMove& row = rows_[size_t(index.row())];
     if (role == Qt::ToolTipRole)
-        return row.error.empty()
-                   ? tr("SHA-256 %1").arg(QString::fromStdString(row.sha256))
-                   : QString::fromStdString(row.error);
+        return row.error.empty() ? tr("SHA-256 %1").arg(QString::fromStdString(row.sha256))
+                                 : QString::fromStdString(row.error);
     if (role == Qt::TextAlignmentRole && (index.column() == Rows || index.column() == Size))
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)

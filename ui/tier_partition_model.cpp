@@ -20,11 +20,10 @@ QString day_text(const TierPartition& partition) {
 TierPartitionModel::TierPartitionModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void TierPartitionModel::setPartitions(std::vector<TierPartition> partitions) {
-    const bool same_rows = partitions.size() == rows_.size() &&
-                           std::equal(partitions.begin(), partitions.end(), rows_.begin(),
-                                      [](const TierPartition& a, const TierPartition& b) {
-                                          return a.name == b.name;
-                                      });
+    const bool same_rows =
+        partitions.size() == rows_.size() &&
+        std::equal(partitions.begin(), partitions.end(), rows_.begin(),
+                   [](const TierPartition& a, const TierPartition& b) { return a.name == b.name; });
     if (!same_rows) {
         beginResetModel();
         rows_ = std::move(partitions);

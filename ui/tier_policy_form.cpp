@@ -39,7 +39,7 @@ QDoubleSpinBox* price_box(const char* name, QWidget* parent) {
 TierPolicyForm::TierPolicyForm(QWidget* parent)
     : QWidget(parent),
       enabled_(new QCheckBox(tr("Move old partitions to the cold tier"), this)),
-      archive_after_days_(spin_box("policy_archive_after_days", 0, 36500, tr(" days"), this)),
+      archive_after_days_(spin_box("policy_archive_after_days", 1, 36500, tr(" days"), this)),
       run_interval_minutes_(spin_box("policy_run_interval", 1, 7 * 24 * 60, tr(" min"), this)),
       restore_hold_days_(spin_box("policy_restore_hold", 0, 3650, tr(" days"), this)),
       apply_(new QPushButton(tr("Apply policy"), this)),
@@ -78,8 +78,7 @@ TierPolicyForm::TierPolicyForm(QWidget* parent)
     });
     connect(run_now_, &QPushButton::clicked, this, &TierPolicyForm::runNowRequested);
     for (QDoubleSpinBox* box : {price_hot_, price_cold_})
-        connect(box, &QDoubleSpinBox::valueChanged, this,
-                [this] { emit pricesChanged(prices()); });
+        connect(box, &QDoubleSpinBox::valueChanged, this, [this] { emit pricesChanged(prices()); });
     setPrices(TierPrices{});
 }
 

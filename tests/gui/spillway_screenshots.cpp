@@ -35,6 +35,7 @@
 #include "ui/tuning_page.h"
 #include "core/partition_day.h"
 #include "core/pg_connection.h"
+#include "core/sink_schema.h"
 
 using namespace spillway;
 
@@ -103,7 +104,7 @@ void age_some_events(const std::string& conninfo) {
     const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
     for (int days_ago : {123, 122, 121, 120, 95}) {
         const auto day = today - std::chrono::days(days_ago);
-        const std::string partition = partition_name("events", day);
+        const std::string partition = day_partition_table("events", day);
         db.exec("CREATE TABLE IF NOT EXISTS " + partition + " PARTITION OF events FOR VALUES FROM ('" +
                 iso_utc(day) + "') TO ('" + iso_utc(day + std::chrono::days(1)) + "')");
         db.exec_params("INSERT INTO events (" + columns + ") SELECT " + shifted +
@@ -249,7 +250,7 @@ int main(int argc, char** argv) {
     window.showPage(storage);
     session.run_tiering_now();
     run_for(8);
-    session.restore_partition(partition_name(
+    session.restore_partition(day_partition_table(
         "events", std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) -
                       std::chrono::days(95)));
     run_for(6);

@@ -53,12 +53,12 @@ TierSnapshot example_tiers() {
     tiers.cold_rows = 3'000'000;
     tiers.cold_hot_bytes = int64_t(4 * GiB);
     tiers.partitions = {
-        {"events_p20250101", Tier::Cold, "2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z",
-         3'000'000, false, int64_t(1 * GiB), int64_t(4 * GiB), "/archive/events_p20250101.copy.zst"},
-        {"events_p20260130", Tier::Hot, "2026-01-30T00:00:00Z", "2026-01-31T00:00:00Z",
-         5'000'000, false, int64_t(5 * GiB), 0, ""},
-        {"events_p20260131", Tier::Hot, "2026-01-31T00:00:00Z", "2026-02-01T00:00:00Z",
-         5'485'760, true, int64_t(5 * GiB), 0, ""},
+        {"events_p20250101", Tier::Cold, "2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z", 3'000'000,
+         false, int64_t(1 * GiB), int64_t(4 * GiB), "/archive/events_p20250101.copy.zst"},
+        {"events_p20260130", Tier::Hot, "2026-01-30T00:00:00Z", "2026-01-31T00:00:00Z", 5'000'000,
+         false, int64_t(5 * GiB), 0, ""},
+        {"events_p20260131", Tier::Hot, "2026-01-31T00:00:00Z", "2026-02-01T00:00:00Z", 5'485'760,
+         true, int64_t(5 * GiB), 0, ""},
     };
     tiers.moves = {{1, "events_p20250101", "hot", "cold", "done", 3'000'000, int64_t(1 * GiB),
                     "ab12", "2026-01-31T10:00:00Z", "2026-01-31T10:01:00Z", ""}};
@@ -105,18 +105,22 @@ private slots:
         page.showFigures(example_tiers(), example_ingest());
 
         QCOMPARE(tile(page, "tile_hot")->value(), QStringLiteral("10 GiB"));
-        QCOMPARE(tile(page, "tile_hot")->detail(), QStringLiteral("90.9% of bytes · 10,485,760 rows"));
+        QCOMPARE(tile(page, "tile_hot")->detail(),
+                 QStringLiteral("90.9% of bytes · 10,485,760 rows"));
         QCOMPARE(tile(page, "tile_hot")->toolTip(), QStringLiteral("2 partitions in PostgreSQL"));
         QCOMPARE(tile(page, "tile_cold")->value(), QStringLiteral("1 GiB"));
         QCOMPARE(tile(page, "tile_cold")->detail(), QStringLiteral("1 file · 3,000,000 rows"));
-        QVERIFY(tile(page, "tile_cold")->toolTip().contains(QStringLiteral("took 4 GiB in PostgreSQL")));
+        QVERIFY(tile(page, "tile_cold")
+                    ->toolTip()
+                    .contains(QStringLiteral("took 4 GiB in PostgreSQL")));
         // now: 10 GiB x $0.08 + 1 GiB x $0.0036 = $0.8036
         QCOMPARE(tile(page, "tile_cost_now")->value(), QStringLiteral("$0.804"));
         // in 30 days: hot 10 + 30 x 1 = 40 GiB -> $3.20 + $0.0036 = $3.2036
         QCOMPARE(tile(page, "tile_cost_30")->value(), QStringLiteral("$3.20"));
         // without compression: hot 20 + 30 x 2 = 80 GiB -> $6.40 + $0.0036
-        QVERIFY2(tile(page, "tile_cost_30")->toolTip().contains(QStringLiteral("no compression $6.40")),
-                 qPrintable(tile(page, "tile_cost_30")->toolTip()));
+        QVERIFY2(
+            tile(page, "tile_cost_30")->toolTip().contains(QStringLiteral("no compression $6.40")),
+            qPrintable(tile(page, "tile_cost_30")->toolTip()));
         // without tiering: hot 10 + 1 / 0.25 + 30 = 44 GiB -> $3.52
         QVERIFY(tile(page, "tile_cost_30")->toolTip().contains(QStringLiteral("no tiering $3.52")));
         QCOMPARE(tile(page, "tile_compression")->value(), QStringLiteral("50.0%"));
@@ -146,7 +150,8 @@ private slots:
 
         auto* table = page.findChild<QTableView*>(QStringLiteral("table_tier_partitions"));
         QAbstractItemModel* model = table->model();
-        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(model->rowCount(), 3);
         QCOMPARE(model->index(0, TierPartitionModel::Name).data().toString(),
                  QStringLiteral("events_p20250101"));
@@ -161,8 +166,8 @@ private slots:
         QCOMPARE(model->index(2, TierPartitionModel::Day).data().toString(),
                  QStringLiteral("2026-01-31"));
         auto* moves = page.findChild<QTableView*>(QStringLiteral("table_tier_moves"))->model();
-        QAbstractItemModelTester moves_tester(moves,
-                                              QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester moves_tester(
+            moves, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(moves->rowCount(), 1);
         QCOMPARE(moves->index(0, TierMoveModel::Direction).data().toString(),
                  QStringLiteral("hot → cold"));
@@ -193,7 +198,7 @@ private slots:
         auto* archive = page.findChild<QPushButton*>(QStringLiteral("partition_archive"));
         auto* restore = page.findChild<QPushButton*>(QStringLiteral("partition_restore"));
         QVERIFY(!archive->isEnabled() && !restore->isEnabled());  // nothing selected
-        table->selectRow(0);                                       // the cold one
+        table->selectRow(0);                                      // the cold one
         QVERIFY(!archive->isEnabled());
         QVERIFY(restore->isEnabled());
         restore->click();
@@ -225,7 +230,8 @@ private slots:
         ScriptedTiers control;
         StoragePage page(nullptr, &control);
         TierSnapshot tiers = example_tiers();
-        tiers.last_error = "archive file /a/x.copy.zst is corrupt: its SHA-256 is 1 but its manifest says 2";
+        tiers.last_error =
+            "archive file /a/x.copy.zst is corrupt: its SHA-256 is 1 but its manifest says 2";
         page.showFigures(tiers, example_ingest());
         auto* status = page.findChild<QLabel*>(QStringLiteral("tiering_status"));
         QVERIFY(status->text().contains(QStringLiteral("is corrupt")));

@@ -6,15 +6,19 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
-#include <zstd.h>
-
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "core/archive_file.h"
 #include "core/archive_manifest.h"
 #include "core/embedded_postgres.h"
+#include "core/event_reader.h"
+#include "core/partition_maintainer.h"
+#include "core/payload_codec.h"
 #include "core/pg_connection.h"
+#include "core/sink_schema.h"
 #include "core/tiering_job.h"
 
 using namespace spillway;
@@ -36,30 +40,29 @@ std::string hex_of(const std::string& bytes) {
     return out;
 }
 
-// What the storage-core schema looks like (the contract): range partitions by event_time, a
-// default partition, payload as jsonb or as zstd bytes with a dictionary id.
-void create_events_table(PgConnection& db, const std::string& table) {
-    const std::string today_suffix = [&] {
-        const auto rows = db.query("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD')", {});
-        return "_p" + *rows.at(0).at(0);
-    }();
-    db.exec("CREATE TABLE " + table +
-            " (event_id text NOT NULL, event_time timestamptz NOT NULL,"
-            " kafka_topic text NOT NULL, kafka_partition integer NOT NULL,"
-            " kafka_offset bigint NOT NULL, kafka_key bytea, payload jsonb, payload_zstd bytea,"
-            " dict_id integer, ingested_at timestamptz NOT NULL DEFAULT now())"
-            " PARTITION BY RANGE (event_time);"
-            "CREATE INDEX ON " + table + " (event_time);"
-            "CREATE TABLE " + table + "_default PARTITION OF " + table + " DEFAULT;"
-            "CREATE TABLE " + table + kOldPartitionSuffix + " PARTITION OF " + table +
-            " FOR VALUES FROM ('" + kOldDay + "') TO ('" + kOldDay + "'::date + 1);"
-            "CREATE TABLE " + table + today_suffix + " PARTITION OF " + table +
-            " FOR VALUES FROM (date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')"
-            " TO ((date_trunc('day', now() AT TIME ZONE 'UTC') + interval '1 day')"
-            " AT TIME ZONE 'UTC');"
-            "CREATE TABLE " + table + "_dictionaries (dict_id integer PRIMARY KEY,"
-            " dictionary bytea NOT NULL);"
-            "INSERT INTO " + table + "_dictionaries VALUES (7, '\\x00010203');");
+// A raw-content zstd dictionary (the engine's are trained; either kind decodes the same way),
+// stored as dictionary 7 of every test table.
+const ZstdDictionary& dictionary() {
+    static const ZstdDictionary dict(
+        7, "{\"device\":\"d-\",\"note\":\"tab newline back quoted\",\"n\":0} device note", 3);
+    return dict;
+}
+
+// The engine's own schema (partitioned events table, default partition, key and dictionary
+// tables), the partitions around today as the engine keeps them, plus one old day.
+void create_events_table(PgConnection& db, const std::string& table, const std::string& conninfo) {
+    SinkOptions sink;
+    sink.conninfo = conninfo;
+    sink.events_table = table;
+    sink.dead_letter_table = table + "_dead";
+    ensure_schema(db, sink);
+    ensure_partitions(db, sink, std::chrono::system_clock::now());
+    db.exec("CREATE TABLE " + table + kOldPartitionSuffix + " PARTITION OF " + table +
+            " FOR VALUES FROM ('" + kOldDay + "') TO ('" + kOldDay + "'::date + 1)");
+    db.exec_params("INSERT INTO " + table +
+                       "_dictionaries (id, sample_count, trained_ratio, dict)"
+                       " VALUES ($1, 100, 3.5, $2::bytea)",
+                   {std::to_string(dictionary().id()), hex_of(dictionary().bytes())});
 }
 
 // Rows that stress the COPY text path: tabs, newlines, backslashes, quotes and non-ASCII text
@@ -78,25 +81,26 @@ void insert_rows(PgConnection& db, const std::string& table, const std::string& 
             std::to_string(i) + "}";
         std::optional<std::string> payload, payload_zstd, dict_id;
         if (i % 3 == 0) {
-            std::string compressed(ZSTD_compressBound(payload_text.size()), '\0');
-            compressed.resize(ZSTD_compress(compressed.data(), compressed.size(),
-                                            payload_text.data(), payload_text.size(), 3));
+            static ZstdCodec codec;
+            std::string compressed;
+            codec.compress(payload_text, &dictionary(), compressed);
             payload_zstd = hex_of(compressed);
-            dict_id = "7";
+            dict_id = std::to_string(dictionary().id());
         } else {
             payload = payload_text;
         }
         const std::optional<std::string> key =
             i % 5 == 0 ? std::nullopt
                        : std::optional<std::string>(hex_of(all_bytes.substr(size_t(i % 200), 56)));
-        db.exec_params("INSERT INTO " + table +
-                           " (event_id, event_time, kafka_topic, kafka_partition, kafka_offset,"
-                           " kafka_key, payload, payload_zstd, dict_id) VALUES ($1, " + day_sql +
-                           " + make_interval(secs => $2::double precision), 'orders', $3, $4,"
-                           " $5::bytea, $6::jsonb, $7::bytea, $8::integer)",
-                       {id_prefix + std::to_string(i), std::to_string(i * 50.123457),
-                        std::to_string(i % 4), std::to_string(i), key, payload, payload_zstd,
-                        dict_id});
+        db.exec_params(
+            "INSERT INTO " + table +
+                " (event_id, event_time, kafka_topic, kafka_partition, kafka_offset,"
+                " kafka_key, payload, payload_zstd, dict_id) VALUES ($1, " +
+                day_sql +
+                " + make_interval(secs => $2::double precision), 'orders', $3, $4,"
+                " $5::bytea, $6::jsonb, $7::bytea, $8::integer)",
+            {id_prefix + std::to_string(i), std::to_string(i * 50.123457), std::to_string(i % 4),
+             std::to_string(i), key, payload, payload_zstd, dict_id});
     }
 }
 
@@ -113,10 +117,11 @@ private:
 
     std::string new_table() {
         const std::string table = "tier" + std::to_string(++table_counter_);
-        create_events_table(*db_, table);
+        create_events_table(*db_, table, postgres_->conninfo());
         insert_rows(*db_, table, std::string("'") + kOldDay + " 00:00:00+00'::timestamptz", "old-",
                     kRowsPerDay);
         insert_rows(*db_, table, "date_trunc('day', now())", "new-", 200);
+        db_->exec("INSERT INTO " + table + "_keys SELECT event_id, event_time FROM " + table);
         return table;
     }
 
@@ -171,6 +176,22 @@ private slots:
         const QStringList before = old_day_rows(table);
         QCOMPARE(before.size(), kRowsPerDay);
         const int64_t total_before = scalar("SELECT count(*) FROM " + table);
+        // The events as the engine reads them back, compressed payloads decompressed.
+        const auto read_back = [&] {
+            ReadEventsOptions read;
+            read.conninfo = postgres_->conninfo();
+            read.events_table = table;
+            read.since = kOldDay;
+            read.until = "2025-01-01 22:00:00+00";  // every old row, not the late one added below
+            std::ostringstream lines, errors;
+            const ReadEventsReport report = read_events(read, lines, errors);
+            return std::pair{lines.str(), report.failed};
+        };
+        const auto events_before = read_back();
+        QCOMPARE(events_before.second, int64_t(0));
+        QCOMPARE(int64_t(std::count(events_before.first.begin(), events_before.first.end(), '\n')),
+                 int64_t(kRowsPerDay));
+        QVERIFY(events_before.first.find("\"payload_format\":\"zstd\"") != std::string::npos);
 
         TieringJob job(options(table));
         const TierRunReport report = job.run(policy(), std::chrono::system_clock::now());
@@ -178,6 +199,8 @@ private slots:
         QCOMPARE(report.archived, std::vector<std::string>{old_partition});  // today's stays hot
         QVERIFY(!exists(old_partition));
         QVERIFY(old_day_rows(table).isEmpty());
+        // The dedup keys stay: an archived event that arrives again is still a duplicate.
+        QCOMPARE(scalar("SELECT count(*) FROM " + table + "_keys"), total_before);
 
         const auto manifest = read_manifest(options(table).archive_dir, old_partition);
         QVERIFY(manifest);
@@ -205,8 +228,8 @@ private slots:
 
         // A late event of the archived day lands in the default partition meanwhile; the
         // restored partition takes it over.
-        insert_rows(*db_, table, std::string("'") + kOldDay + " 23:00:00+00'::timestamptz",
-                    "late-", 1);
+        insert_rows(*db_, table, std::string("'") + kOldDay + " 23:00:00+00'::timestamptz", "late-",
+                    1);
         QStringList expected = before;
         expected += old_day_rows(table);
         expected.sort();
@@ -214,6 +237,7 @@ private slots:
         QCOMPARE(job.restore_partition(old_partition), int64_t(kRowsPerDay + 1));
         QVERIFY(exists(old_partition));
         QCOMPARE(old_day_rows(table), expected);
+        QVERIFY(read_back() == events_before);
         QCOMPARE(scalar("SELECT count(*) FROM " + table + "_default"), int64_t(0));
         QCOMPARE(scalar("SELECT count(*) FROM " + table), total_before + 1);
         QVERIFY(!std::filesystem::exists(file));
@@ -227,7 +251,8 @@ private slots:
 
     void crashBetweenExportAndDropLosesNothingDoublesNothing_data() {
         QTest::addColumn<QString>("step");
-        for (const char* step : {"exported", "manifest_written", "verified", "before_drop", "dropped"})
+        for (const char* step :
+             {"exported", "manifest_written", "verified", "before_drop", "dropped"})
             QTest::newRow(step) << QString::fromLatin1(step);
     }
 
@@ -325,7 +350,27 @@ private slots:
         QVERIFY(!exists(old_partition));
         QVERIFY(std::filesystem::exists(file));  // kept for a person to look at
         // Reading it back (what verification after export does) also refuses it.
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error, read_archive(file, int(manifest.columns.size())));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                 read_archive(file, int(manifest.columns.size())));
+    }
+
+    void restoreRefusesWhenADictionaryIsMissing() {
+        const std::string table = new_table();
+        const std::string old_partition = table + kOldPartitionSuffix;
+        TieringJob job(options(table));
+        job.archive_partition(old_partition);
+        // Never done by Spillway (dictionaries are kept forever); a damaged database might.
+        db_->exec("ALTER TABLE " + table + "_dictionaries RENAME TO " + table +
+                  "_dictionaries_gone");
+        try {
+            job.restore_partition(old_partition);
+            QFAIL("restored rows whose dictionary is missing");
+        } catch (const std::runtime_error& error) {
+            QVERIFY2(std::string(error.what()).find("{7}") != std::string::npos, error.what());
+        }
+        db_->exec("ALTER TABLE " + table + "_dictionaries_gone RENAME TO " + table +
+                  "_dictionaries");
+        QCOMPARE(job.restore_partition(old_partition), int64_t(kRowsPerDay));
     }
 
     void archiveWriterRoundTripsAndRejectsTruncation() {

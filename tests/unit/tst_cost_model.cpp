@@ -27,12 +27,15 @@ CostInputs example() {
 }
 
 void compare_point(const CostPoint& point, double hot_gib, double cold_gib, double dollars) {
-    QVERIFY2(qAbs(point.hot_bytes / GiB - hot_gib) < 1e-9,
-             qPrintable(QString("hot %1 GiB, expected %2").arg(point.hot_bytes / GiB).arg(hot_gib)));
-    QVERIFY2(qAbs(point.cold_bytes / GiB - cold_gib) < 1e-9,
-             qPrintable(QString("cold %1 GiB, expected %2").arg(point.cold_bytes / GiB).arg(cold_gib)));
-    QVERIFY2(qAbs(point.monthly_cost - dollars) < 1e-9,
-             qPrintable(QString("$%1, expected $%2").arg(point.monthly_cost, 0, 'f', 6).arg(dollars)));
+    QVERIFY2(
+        qAbs(point.hot_bytes / GiB - hot_gib) < 1e-9,
+        qPrintable(QString("hot %1 GiB, expected %2").arg(point.hot_bytes / GiB).arg(hot_gib)));
+    QVERIFY2(
+        qAbs(point.cold_bytes / GiB - cold_gib) < 1e-9,
+        qPrintable(QString("cold %1 GiB, expected %2").arg(point.cold_bytes / GiB).arg(cold_gib)));
+    QVERIFY2(
+        qAbs(point.monthly_cost - dollars) < 1e-9,
+        qPrintable(QString("$%1, expected $%2").arg(point.monthly_cost, 0, 'f', 6).arg(dollars)));
 }
 
 }  // namespace
@@ -60,9 +63,9 @@ private slots:
         const CostScenario& s = report.what_if.at(0);
         QCOMPARE(s.name, std::string("no compression"));
         // hot 100 x 1.8 = 180, growth 3.6/day; archives hold the same data: ratio 0.2 / 1.8
-        compare_point(s.now, 180, 10, 14.436);            // 14.4 + 0.036
-        compare_point(s.projected[0], 288, 10, 23.076);   // 180 + 108 = 288 -> 23.04 + 0.036
-        compare_point(s.projected[1], 504, 10, 40.356);   // 180 + 324 = 504 -> 40.32 + 0.036
+        compare_point(s.now, 180, 10, 14.436);           // 14.4 + 0.036
+        compare_point(s.projected[0], 288, 10, 23.076);  // 180 + 108 = 288 -> 23.04 + 0.036
+        compare_point(s.projected[1], 504, 10, 40.356);  // 180 + 324 = 504 -> 40.32 + 0.036
         // moved = 180 + 3.6 x 275 = 1170; hot = 324; cold = 10 + 1170 x 0.2/1.8 = 140
         compare_point(s.projected[2], 324, 140, 26.424);  // 25.92 + 0.504
     }
@@ -102,8 +105,15 @@ private slots:
         engine.duplicates = 200;
         engine.active_seconds = 80;
         const IngestFigures ingest = ingest_figures(engine);
-        QCOMPARE(ingest.rows_per_day, 864000.0);  // 800 / 80 s x 86400 s
-        QCOMPARE(ingest.dedup_factor, 1.25);      // (800 + 200) / 800
+        QCOMPARE(ingest.rows_per_day, 864000.0);   // 800 / 80 s x 86400 s
+        QCOMPARE(ingest.dedup_factor, 1.25);       // (800 + 200) / 800
+        QCOMPARE(ingest.compression_factor, 1.0);  // nothing measured: stored as sent
+        // With payload bytes counted, by bytes: (4000 + 2000) / 4000; ratio as measured.
+        engine.payload_raw_bytes = 4000;
+        engine.dedup_saved_bytes = 2000;
+        engine.compression_ratio = 2.5;
+        QCOMPARE(ingest_figures(engine).dedup_factor, 1.5);
+        QCOMPARE(ingest_figures(engine).compression_factor, 2.5);
 
         TierSnapshot tiers;
         tiers.hot_bytes = 1000;
@@ -113,7 +123,7 @@ private slots:
         tiers.policy.archive_after_days = 30;
         const CostInputs in = cost_inputs(tiers, ingest);
         QCOMPARE(in.hot_bytes_per_day, 86400000.0);  // 100 bytes/row x 864000 rows/day
-        QCOMPARE(in.archive_ratio, 0.25);             // 50 / 200
+        QCOMPARE(in.archive_ratio, 0.25);            // 50 / 200
         QCOMPARE(in.tier_after_days, 30.0);
         tiers.cold_hot_bytes = 0;  // nothing archived yet: the assumed ratio
         QCOMPARE(cost_inputs(tiers, ingest).archive_ratio, kAssumedArchiveRatio);
