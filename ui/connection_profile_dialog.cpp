@@ -54,6 +54,9 @@ QWidget* file_field(QLineEdit* edit, const char* object_name, const QString& tit
     browse->setText(QStringLiteral("…"));
     browse->setToolTip(title);
     layout->addWidget(browse);
+    // A long path shows its end (the file name); the tooltip shows all of it.
+    QObject::connect(edit, &QLineEdit::textChanged, edit,
+                     [edit](const QString& text) { edit->setToolTip(text); });
     QObject::connect(browse, &QToolButton::clicked, edit, [edit, title] {
         const QString current = edit->text().trimmed();
         const QString start =

@@ -428,6 +428,9 @@ private slots:
                      dialog.problemLabel()->text().contains(cert_path("no-such-ca.pem")),
                  qPrintable(dialog.problemLabel()->text()));
         QVERIFY(store.names().isEmpty());  // not saved
+        QCOMPARE(ca->toolTip(), cert_path("no-such-ca.pem"));  // the whole path, when cut off
+        QVERIFY(dialog.grab().save(screenshot_dir() +
+                                   QStringLiteral("/connection_profile_dialog_tls_problem.png")));
         protocol->setCurrentText(QStringLiteral("sasl_plaintext"));  // TLS files not used
         QVERIFY(dialog.profile().kafka_ssl_ca_location.isEmpty());
         QVERIFY(dialog.profile().kafka_ssl_key_password.isEmpty());
