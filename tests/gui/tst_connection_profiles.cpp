@@ -77,6 +77,37 @@ std::string libpq_quoted(QString value) {
     return "'" + value.toStdString() + "'";
 }
 
+// save_profile(), waited for: the saved profile, or nullopt when it did not finish.
+std::optional<ConnectionProfile> save_and_wait(ConnectionProfileStore& store, SecretStore& secrets,
+                                               const ConnectionProfile& profile) {
+    auto saved = std::make_shared<std::optional<ConnectionProfile>>();
+    save_profile(store, secrets, profile,
+                 [saved](const ConnectionProfile& p, const QString&) { *saved = p; });
+    if (!QTest::qWaitFor([saved] { return saved->has_value(); }))
+        return std::nullopt;
+    return *saved;
+}
+
+// resolve_secrets(), waited for: the profile with its passwords, or nullopt (cancelled, or it
+// did not finish).
+std::optional<ConnectionProfile> resolve_and_wait(SecretStore& secrets,
+                                                  const ConnectionProfile& profile,
+                                                  PasswordPrompt prompt) {
+    struct Outcome {
+        bool finished = false;
+        std::optional<ConnectionProfile> profile;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    resolve_secrets(secrets, profile, std::move(prompt),
+                    [outcome](std::optional<ConnectionProfile> p, const QString&) {
+                        outcome->profile = std::move(p);
+                        outcome->finished = true;
+                    });
+    if (!QTest::qWaitFor([outcome] { return outcome->finished; }))
+        return std::nullopt;
+    return outcome->profile;
+}
+
 // key=value pairs of a simple conninfo (the embedded server's).
 std::map<std::string, std::string> parse_conninfo(const std::string& conninfo) {
     std::map<std::string, std::string> values;
@@ -277,10 +308,8 @@ private slots:
         QSettings settings(settings_path("tls"), QSettings::IniFormat);
         ConnectionProfileStore store(&settings);
         NoSecretStore secrets;
-        std::optional<ConnectionProfile> saved;
-        save_profile(store, secrets, tls_profile(),
-                     [&](const ConnectionProfile& profile, const QString&) { saved = profile; });
-        QTRY_VERIFY(saved.has_value());
+        const std::optional<ConnectionProfile> saved = save_and_wait(store, secrets, tls_profile());
+        QVERIFY(saved);
         QCOMPARE(saved->secret_storage, SecretStorage::AskEachTime);
         settings.sync();
         const QString text = file_text(settings_path("tls"));
@@ -304,12 +333,9 @@ private slots:
         // Connecting asks for the key's password, naming the key.
         ScriptedPrompt prompt;
         prompt.answers = {kKafkaPassword, kKeyPassword, kPgPassword};
-        std::optional<ConnectionProfile> resolved;
-        resolve_secrets(secrets, *loaded, prompt.prompt(),
-                        [&](std::optional<ConnectionProfile> profile, const QString&) {
-                            resolved = std::move(profile);
-                        });
-        QTRY_VERIFY(resolved.has_value());
+        std::optional<ConnectionProfile> resolved =
+            resolve_and_wait(secrets, *loaded, prompt.prompt());
+        QVERIFY(resolved);
         QCOMPARE(prompt.asked.size(), 3);
         QVERIFY(prompt.asked[1].contains(cert_path("kafka-client.key")));
         QCOMPARE(resolved->kafka_ssl_key_password, kKeyPassword);
@@ -320,22 +346,15 @@ private slots:
         QSettings keychain_settings(settings_path("tls_keychain"), QSettings::IniFormat);
         ConnectionProfileStore keychain_store(&keychain_settings);
         MemorySecretStore keychain;
-        saved.reset();
-        save_profile(keychain_store, keychain, tls_profile(),
-                     [&](const ConnectionProfile& profile, const QString&) { saved = profile; });
-        QTRY_VERIFY(saved.has_value());
+        QVERIFY(save_and_wait(keychain_store, keychain, tls_profile()));
         QCOMPARE(keychain.secrets.at(secret_key(QStringLiteral("prod / eu"), "kafka_ssl_key")),
                  kKeyPassword);
         keychain_settings.sync();
         QVERIFY(!file_text(settings_path("tls_keychain")).contains(kKeyPassword));
         ScriptedPrompt silent;
-        resolved.reset();
-        resolve_secrets(keychain, *keychain_store.load(QStringLiteral("prod / eu")),
-                        silent.prompt(),
-                        [&](std::optional<ConnectionProfile> profile, const QString&) {
-                            resolved = std::move(profile);
-                        });
-        QTRY_VERIFY(resolved.has_value());
+        resolved = resolve_and_wait(keychain, *keychain_store.load(QStringLiteral("prod / eu")),
+                                    silent.prompt());
+        QVERIFY(resolved);
         QVERIFY(silent.asked.isEmpty());
         QCOMPARE(resolved->kafka_ssl_key_password, kKeyPassword);
 
