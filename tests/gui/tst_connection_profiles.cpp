@@ -13,6 +13,7 @@
 #include <QStringListModel>
 #include <QTemporaryDir>
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include "core/secrets.h"
@@ -265,41 +266,50 @@ private slots:
 
     // What is missing or inconsistent, naming the field and the path.
     void tlsProblems() {
-        ConnectionProfile p = tls_profile();
-        p.kafka_ssl_certificate_location.clear();
-        QVERIFY2(p.problem().contains(QStringLiteral("client key")) &&
-                     p.problem().contains(cert_path("kafka-client.key")) &&
-                     p.problem().contains(QStringLiteral("ssl.certificate.location")),
-                 qPrintable(p.problem()));
-        p = tls_profile();
-        p.kafka_ssl_key_location.clear();
-        QVERIFY2(p.problem().contains(QStringLiteral("key password")), qPrintable(p.problem()));
-        p.kafka_ssl_key_password.clear();
-        QVERIFY2(p.problem().contains(QStringLiteral("ssl.key.location")) &&
-                     p.problem().contains(cert_path("kafka-client.pem")),
-                 qPrintable(p.problem()));
-        p = tls_profile();
-        p.kafka_ssl_ca_location = cert_path("missing-ca.pem");
-        QVERIFY2(p.problem().contains(QStringLiteral("Kafka CA file (ssl.ca.location)")) &&
-                     p.problem().contains(cert_path("missing-ca.pem")) &&
-                     p.problem().contains(QStringLiteral("does not exist")),
-                 qPrintable(p.problem()));
-        p = tls_profile();
-        p.kafka_ssl_ca_location = dir_.path();
-        QVERIFY2(p.problem().contains(QStringLiteral("is not a file")), qPrintable(p.problem()));
-        p = tls_profile();
-        p.pg_sslkey = cert_path("missing.key");
-        QVERIFY2(p.problem().contains(QStringLiteral("PostgreSQL client key (sslkey)")) &&
-                     p.problem().contains(cert_path("missing.key")),
-                 qPrintable(p.problem()));
-        p = tls_profile();
-        p.pg_sslkey.clear();
-        QVERIFY2(p.problem().contains(QStringLiteral("PostgreSQL")) &&
-                     p.problem().contains(QStringLiteral("sslkey")),
-                 qPrintable(p.problem()));
-        p = tls_profile();
-        p.pg_sslmode = QStringLiteral("disable");
-        QVERIFY2(p.problem().contains(QStringLiteral("disable")), qPrintable(p.problem()));
+        struct Case {
+            const char* what;
+            std::function<void(ConnectionProfile&)> change;
+            QStringList expected;  // all in problem()
+        };
+        const std::vector<Case> cases = {
+            {"kafka key without certificate",
+             [](ConnectionProfile& p) { p.kafka_ssl_certificate_location.clear(); },
+             {QStringLiteral("client key"), cert_path("kafka-client.key"),
+              QStringLiteral("ssl.certificate.location")}},
+            {"key password without key",
+             [](ConnectionProfile& p) { p.kafka_ssl_key_location.clear(); },
+             {QStringLiteral("key password"), QStringLiteral("ssl.key.location")}},
+            {"kafka certificate without key",
+             [](ConnectionProfile& p) {
+                 p.kafka_ssl_key_location.clear();
+                 p.kafka_ssl_key_password.clear();
+             },
+             {QStringLiteral("ssl.key.location"), cert_path("kafka-client.pem")}},
+            {"missing CA file",
+             [this](ConnectionProfile& p) { p.kafka_ssl_ca_location = cert_path("missing.pem"); },
+             {QStringLiteral("Kafka CA file (ssl.ca.location)"), cert_path("missing.pem"),
+              QStringLiteral("does not exist")}},
+            {"CA is a directory",
+             [this](ConnectionProfile& p) { p.kafka_ssl_ca_location = dir_.path(); },
+             {QStringLiteral("is not a file"), dir_.path()}},
+            {"missing pg key",
+             [this](ConnectionProfile& p) { p.pg_sslkey = cert_path("missing.key"); },
+             {QStringLiteral("PostgreSQL client key (sslkey)"), cert_path("missing.key")}},
+            {"pg certificate without key", [](ConnectionProfile& p) { p.pg_sslkey.clear(); },
+             {QStringLiteral("PostgreSQL"), cert_path("pg-client.crt"), QStringLiteral("sslkey")}},
+            {"files with sslmode disable",
+             [](ConnectionProfile& p) { p.pg_sslmode = QStringLiteral("disable"); },
+             {QStringLiteral("PostgreSQL"), QStringLiteral("disable")}},
+        };
+        for (const Case& c : cases) {
+            ConnectionProfile p = tls_profile();
+            c.change(p);
+            const QString problem = p.problem();
+            for (const QString& part : c.expected)
+                QVERIFY2(problem.contains(part),
+                         qPrintable(QStringLiteral("%1: \"%2\" lacks \"%3\"")
+                                        .arg(QLatin1String(c.what), problem, part)));
+        }
     }
 
     // The TLS paths are saved and loaded; the key password goes to the keychain or is asked
