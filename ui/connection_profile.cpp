@@ -40,7 +40,7 @@ QString file_problem(const QString& field, const QString& path) {
 
 // The TLS files of Kafka or PostgreSQL, with the names the person sees next to them.
 struct TlsFiles {
-    QString system;  // "Kafka", "PostgreSQL"
+    QString system;                                    // "Kafka", "PostgreSQL"
     std::array<std::pair<QString, QString>, 3> files;  // CA, certificate, key: label, path
 };
 
@@ -78,11 +78,10 @@ QString postgres_tls_problem(const ConnectionProfile& p) {
         return QObject::tr(
             "PostgreSQL: SSL mode is \"disable\", so its certificate files would not be used; "
             "choose another SSL mode or clear them.");
-    return tls_files_problem(
-        {QStringLiteral("PostgreSQL"),
-         {{{QObject::tr("root certificate (sslrootcert)"), p.pg_sslrootcert},
-           {QObject::tr("client certificate (sslcert)"), p.pg_sslcert},
-           {QObject::tr("client key (sslkey)"), p.pg_sslkey}}}});
+    return tls_files_problem({QStringLiteral("PostgreSQL"),
+                              {{{QObject::tr("root certificate (sslrootcert)"), p.pg_sslrootcert},
+                                {QObject::tr("client certificate (sslcert)"), p.pg_sslcert},
+                                {QObject::tr("client key (sslkey)"), p.pg_sslkey}}}});
 }
 
 }  // namespace
@@ -186,9 +185,9 @@ std::string postgres_conninfo(const ConnectionProfile& profile) {
         conninfo += " password=" + quoted(profile.pg_password);
     if (!profile.pg_sslmode.trimmed().isEmpty())
         conninfo += " sslmode=" + quoted(profile.pg_sslmode.trimmed());
-    for (const auto& [name, value] : {std::pair{" sslrootcert=", &profile.pg_sslrootcert},
-                                      std::pair{" sslcert=", &profile.pg_sslcert},
-                                      std::pair{" sslkey=", &profile.pg_sslkey}})
+    for (const auto& [name, value] :
+         {std::pair{" sslrootcert=", &profile.pg_sslrootcert},
+          std::pair{" sslcert=", &profile.pg_sslcert}, std::pair{" sslkey=", &profile.pg_sslkey}})
         if (!value->isEmpty())
             conninfo += name + quoted(*value);
     conninfo += " application_name='spillway'";

@@ -1,9 +1,9 @@
 #pragma once
 // The profile editor: Kafka (bootstrap servers, topic, group, SASL, TLS files) and PostgreSQL
-// (host, port, database, user, SSL mode and certificate files), passwords typed but never saved in the settings, and "Test
-// connection", which tries both off the GUI thread and says what failed and where. A profile of
-// kind "remote engine" has instead the engine's control API address and token; its test asks the
-// API for the engine's status.
+// (host, port, database, user, SSL mode and certificate files), passwords typed but never saved in
+// the settings, and "Test connection", which tries both off the GUI thread and says what failed and
+// where. A profile of kind "remote engine" has instead the engine's control API address and token;
+// its test asks the API for the engine's status.
 #include <QDialog>
 #include <optional>
 #include <thread>

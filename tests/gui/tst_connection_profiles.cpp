@@ -242,9 +242,9 @@ private slots:
 
         const std::string conninfo = postgres_conninfo(p);
         QVERIFY(cert_path("pg-root.crt").contains(QStringLiteral("o'brien keys")));
-        for (const auto& [key, file] : {std::pair{"sslrootcert=", "pg-root.crt"},
-                                        std::pair{"sslcert=", "pg-client.crt"},
-                                        std::pair{"sslkey=", "pg-client.key"}}) {
+        for (const auto& [key, file] :
+             {std::pair{"sslrootcert=", "pg-root.crt"}, std::pair{"sslcert=", "pg-client.crt"},
+              std::pair{"sslkey=", "pg-client.key"}}) {
             const std::string expected = key + libpq_quoted(cert_path(file));
             QVERIFY2(conninfo.find(expected) != std::string::npos, conninfo.c_str());
         }
@@ -257,8 +257,8 @@ private slots:
                  cert_path("kafka-client.key").toStdString());
         QCOMPARE(plan.engine.sink.conninfo, conninfo);
         // The console's log lines never show the passwords of the profile it started.
-        const std::string line = "key " + kKeyPassword.toStdString() + " pg " +
-                                 kPgPassword.toStdString();
+        const std::string line =
+            "key " + kKeyPassword.toStdString() + " pg " + kPgPassword.toStdString();
         QCOMPARE(redact(line), std::string("key ******** pg ********"));
         QVERIFY(describe_kafka_properties(properties).find(kKeyPassword.toStdString()) ==
                 std::string::npos);
@@ -295,7 +295,8 @@ private slots:
             {"missing pg key",
              [this](ConnectionProfile& p) { p.pg_sslkey = cert_path("missing.key"); },
              {QStringLiteral("PostgreSQL client key (sslkey)"), cert_path("missing.key")}},
-            {"pg certificate without key", [](ConnectionProfile& p) { p.pg_sslkey.clear(); },
+            {"pg certificate without key",
+             [](ConnectionProfile& p) { p.pg_sslkey.clear(); },
              {QStringLiteral("PostgreSQL"), cert_path("pg-client.crt"), QStringLiteral("sslkey")}},
             {"files with sslmode disable",
              [](ConnectionProfile& p) { p.pg_sslmode = QStringLiteral("disable"); },
@@ -405,9 +406,9 @@ private slots:
         QCOMPARE(mechanisms, (QStringList{QStringLiteral("PLAIN"), QStringLiteral("SCRAM-SHA-256"),
                                           QStringLiteral("SCRAM-SHA-512")}));
         QList<QWidget*> kafka_tls;
-        for (const char* name : {"edit_kafka_ssl_ca", "edit_kafka_ssl_certificate",
-                                 "edit_kafka_ssl_key", "edit_kafka_key_password",
-                                 "edit_kafka_ssl_ca_browse"}) {
+        for (const char* name :
+             {"edit_kafka_ssl_ca", "edit_kafka_ssl_certificate", "edit_kafka_ssl_key",
+              "edit_kafka_key_password", "edit_kafka_ssl_ca_browse"}) {
             auto* widget = dialog.findChild<QWidget*>(QString::fromLatin1(name));
             QVERIFY2(widget, name);
             kafka_tls << widget;
@@ -420,9 +421,8 @@ private slots:
             pg_tls << widget;
         }
         const auto all_visible = [&dialog](const QList<QWidget*>& widgets, bool visible) {
-            return std::all_of(widgets.begin(), widgets.end(), [&](QWidget* w) {
-                return w->isVisibleTo(&dialog) == visible;
-            });
+            return std::all_of(widgets.begin(), widgets.end(),
+                               [&](QWidget* w) { return w->isVisibleTo(&dialog) == visible; });
         };
         protocol->setCurrentText(QStringLiteral("plaintext"));
         QVERIFY(all_visible(kafka_tls, false));
@@ -456,7 +456,7 @@ private slots:
         QVERIFY2(dialog.problemLabel()->text().contains(QStringLiteral("CA file")) &&
                      dialog.problemLabel()->text().contains(cert_path("no-such-ca.pem")),
                  qPrintable(dialog.problemLabel()->text()));
-        QVERIFY(store.names().isEmpty());  // not saved
+        QVERIFY(store.names().isEmpty());                      // not saved
         QCOMPARE(ca->toolTip(), cert_path("no-such-ca.pem"));  // the whole path, when cut off
         QVERIFY(dialog.grab().save(screenshot_dir() +
                                    QStringLiteral("/connection_profile_dialog_tls_problem.png")));
