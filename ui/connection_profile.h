@@ -37,6 +37,12 @@ struct ConnectionProfile {
     QString sasl_mechanism = QStringLiteral("PLAIN");         // PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
     QString sasl_username;
     QString kafka_password;  // secret: never saved in the settings
+    // TLS (security protocol ssl or sasl_ssl): file paths, as librdkafka's ssl.ca.location,
+    // ssl.certificate.location and ssl.key.location; the key's password is a secret.
+    QString kafka_ssl_ca_location;
+    QString kafka_ssl_certificate_location;
+    QString kafka_ssl_key_location;
+    QString kafka_ssl_key_password;  // secret: never saved in the settings
 
     QString pg_host = QStringLiteral("localhost");
     int pg_port = 5432;
@@ -44,15 +50,21 @@ struct ConnectionProfile {
     QString pg_user;
     QString pg_password;  // secret: never saved in the settings
     QString pg_sslmode = QStringLiteral("prefer");
+    // libpq's sslrootcert, sslcert and sslkey: file paths (sslcert and sslkey go together).
+    QString pg_sslrootcert;
+    QString pg_sslcert;
+    QString pg_sslkey;
     QString payload_format = QStringLiteral("jsonb");  // jsonb or zstd (see --payload-format)
 
     // Saved: whether a password belongs to the profile, and where it is kept.
     bool kafka_has_password = false;
+    bool kafka_has_key_password = false;
     bool pg_has_password = false;
     bool api_has_token = false;
     SecretStorage secret_storage = SecretStorage::Keychain;
 
     bool uses_sasl() const;
+    bool uses_tls() const;  // security protocol ssl or sasl_ssl
     bool is_remote() const { return kind == ProfileKind::RemoteEngine; }
     // What is wrong with it for a person to fix, or empty.
     QString problem() const;
@@ -64,11 +76,14 @@ struct ConnectionProfile {
     QString address() const { return is_remote() ? engine_url : bootstrap_servers; }
 };
 
+// Whether a Kafka security protocol encrypts: ssl or sasl_ssl.
+bool is_tls_protocol(const QString& protocol);
 // The librdkafka properties for the profile's security settings (with the password when set).
 std::map<std::string, std::string> kafka_security_properties(const ConnectionProfile& profile);
 // A libpq key/value connection string, every value quoted.
 std::string postgres_conninfo(const ConnectionProfile& profile);
 // `base` pointed at the profile's systems (the demo switched off): what the console starts.
+// Registers the profile's passwords with register_secret(), so no log line shows them.
 RunPlan plan_for_profile(const ConnectionProfile& profile, RunPlan base = {});
 
 // The saved profiles, in a QSettings (the application's by default).

@@ -2,6 +2,9 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -11,6 +14,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -38,6 +42,34 @@ QLabel* result_label(const char* object_name) {
     return label;
 }
 
+// A file path field with a button that opens a file chooser: the row's widget.
+QWidget* file_field(QLineEdit* edit, const char* object_name, const QString& title) {
+    edit->setObjectName(QString::fromLatin1(object_name));
+    auto* row = new QWidget;
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(edit, 1);
+    auto* browse = new QToolButton;
+    browse->setObjectName(QString::fromLatin1(object_name) + QStringLiteral("_browse"));
+    browse->setText(QStringLiteral("…"));
+    browse->setToolTip(title);
+    layout->addWidget(browse);
+    // A long path shows its end (the file name); the tooltip shows all of it.
+    QObject::connect(edit, &QLineEdit::textChanged, edit,
+                     [edit](const QString& text) { edit->setToolTip(text); });
+    QObject::connect(browse, &QToolButton::clicked, edit, [edit, title] {
+        const QString current = edit->text().trimmed();
+        const QString start =
+            current.isEmpty() ? QDir::homePath() : QFileInfo(current).absolutePath();
+        const QString chosen = QFileDialog::getOpenFileName(
+            edit->window(), title, start,
+            QObject::tr("Certificates and keys (*.pem *.crt *.cer *.key);;All files (*)"));
+        if (!chosen.isEmpty())
+            edit->setText(chosen);
+    });
+    return row;
+}
+
 }  // namespace
 
 ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
@@ -62,12 +94,19 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
       mechanism_(new QComboBox),
       sasl_user_(new QLineEdit),
       kafka_password_(new QLineEdit),
+      kafka_ca_(new QLineEdit),
+      kafka_cert_(new QLineEdit),
+      kafka_key_(new QLineEdit),
+      kafka_key_password_(new QLineEdit),
       pg_host_(new QLineEdit),
       pg_port_(new QSpinBox),
       pg_database_(new QLineEdit),
       pg_user_(new QLineEdit),
       pg_password_(new QLineEdit),
       pg_sslmode_(new QComboBox),
+      pg_rootcert_(new QLineEdit),
+      pg_cert_(new QLineEdit),
+      pg_key_(new QLineEdit),
       payload_format_(new QComboBox),
       secrets_note_(new QLabel),
       kafka_result_(result_label("label_kafka_result")),
@@ -84,6 +123,10 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
     api_token_->setObjectName(QStringLiteral("edit_api_token"));
     bootstrap_->setObjectName(QStringLiteral("edit_bootstrap_servers"));
     kafka_password_->setObjectName(QStringLiteral("edit_kafka_password"));
+    kafka_key_password_->setObjectName(QStringLiteral("edit_kafka_key_password"));
+    protocol_->setObjectName(QStringLiteral("combo_security_protocol"));
+    mechanism_->setObjectName(QStringLiteral("combo_sasl_mechanism"));
+    pg_sslmode_->setObjectName(QStringLiteral("combo_pg_sslmode"));
     pg_password_->setObjectName(QStringLiteral("edit_pg_password"));
     test_button_->setObjectName(QStringLiteral("button_test_connection"));
     save_button_->setObjectName(QStringLiteral("button_save_profile"));
@@ -106,10 +149,15 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
     payload_format_->setObjectName(QStringLiteral("combo_payload_format"));
     payload_format_->addItem(tr("jsonb (queryable)"), QStringLiteral("jsonb"));
     payload_format_->addItem(tr("zstd (compressed, with a dictionary)"), QStringLiteral("zstd"));
-    for (QLineEdit* password : {kafka_password_, pg_password_})
+    for (QLineEdit* password : {kafka_password_, kafka_key_password_, pg_password_})
         password->setEchoMode(QLineEdit::Password);
+    kafka_ca_->setPlaceholderText(tr("PEM file; empty: the system's CAs"));
+    pg_rootcert_->setPlaceholderText(tr("PEM file; empty: libpq's default"));
+    for (QLineEdit* path : {kafka_cert_, kafka_key_, pg_cert_, pg_key_})
+        path->setPlaceholderText(tr("PEM file; optional"));
 
     auto* kafka_form = new QFormLayout(kafka_box_);
+    kafka_form_ = kafka_form;
     kafka_form->addRow(tr("Bootstrap servers"), bootstrap_);
     kafka_form->addRow(tr("Topic"), topic_);
     kafka_form->addRow(tr("Consumer group"), group_);
@@ -117,8 +165,19 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
     kafka_form->addRow(tr("SASL mechanism"), mechanism_);
     kafka_form->addRow(tr("SASL user"), sasl_user_);
     kafka_form->addRow(tr("SASL password"), kafka_password_);
+    kafka_tls_rows_ = {
+        file_field(kafka_ca_, "edit_kafka_ssl_ca", tr("Kafka CA file (ssl.ca.location)")),
+        file_field(kafka_cert_, "edit_kafka_ssl_certificate",
+                   tr("Kafka client certificate (ssl.certificate.location)")),
+        file_field(kafka_key_, "edit_kafka_ssl_key", tr("Kafka client key (ssl.key.location)")),
+        kafka_key_password_};
+    kafka_form->addRow(tr("CA file"), kafka_tls_rows_[0]);
+    kafka_form->addRow(tr("Client certificate"), kafka_tls_rows_[1]);
+    kafka_form->addRow(tr("Client key"), kafka_tls_rows_[2]);
+    kafka_form->addRow(tr("Key password"), kafka_tls_rows_[3]);
 
     auto* pg_form = new QFormLayout(pg_box_);
+    pg_form_ = pg_form;
     auto* address = new QHBoxLayout;
     address->addWidget(pg_host_, 1);
     address->addWidget(new QLabel(tr("Port")));
@@ -128,6 +187,14 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
     pg_form->addRow(tr("User"), pg_user_);
     pg_form->addRow(tr("Password"), pg_password_);
     pg_form->addRow(tr("SSL mode"), pg_sslmode_);
+    pg_tls_rows_ = {
+        file_field(pg_rootcert_, "edit_pg_sslrootcert",
+                   tr("PostgreSQL root certificate (sslrootcert)")),
+        file_field(pg_cert_, "edit_pg_sslcert", tr("PostgreSQL client certificate (sslcert)")),
+        file_field(pg_key_, "edit_pg_sslkey", tr("PostgreSQL client key (sslkey)"))};
+    pg_form->addRow(tr("Root certificate"), pg_tls_rows_[0]);
+    pg_form->addRow(tr("Client certificate"), pg_tls_rows_[1]);
+    pg_form->addRow(tr("Client key"), pg_tls_rows_[2]);
     pg_form->addRow(tr("Payload storage"), payload_format_);
 
     auto* boxes = new QHBoxLayout;
@@ -173,8 +240,9 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
     layout->addWidget(problem_);
     layout->addLayout(button_row);
 
-    connect(protocol_, &QComboBox::currentIndexChanged, this,
-            &ConnectionProfileDialog::update_security_fields);
+    for (QComboBox* combo : {protocol_, pg_sslmode_})
+        connect(combo, &QComboBox::currentIndexChanged, this,
+                &ConnectionProfileDialog::update_security_fields);
     connect(kind_, &QComboBox::currentIndexChanged, this, &ConnectionProfileDialog::update_kind);
     connect(test_button_, &QPushButton::clicked, this, &ConnectionProfileDialog::testConnection);
     connect(save_button_, &QPushButton::clicked, this, &ConnectionProfileDialog::save);
@@ -206,17 +274,25 @@ void ConnectionProfileDialog::setProfile(const ConnectionProfile& p) {
     mechanism_->setCurrentText(p.sasl_mechanism);
     sasl_user_->setText(p.sasl_username);
     kafka_password_->setText(p.kafka_password);
+    kafka_ca_->setText(p.kafka_ssl_ca_location);
+    kafka_cert_->setText(p.kafka_ssl_certificate_location);
+    kafka_key_->setText(p.kafka_ssl_key_location);
+    kafka_key_password_->setText(p.kafka_ssl_key_password);
     pg_host_->setText(p.pg_host);
     pg_port_->setValue(p.pg_port);
     pg_database_->setText(p.pg_database);
     pg_user_->setText(p.pg_user);
     pg_password_->setText(p.pg_password);
     pg_sslmode_->setCurrentText(p.pg_sslmode);
+    pg_rootcert_->setText(p.pg_sslrootcert);
+    pg_cert_->setText(p.pg_sslcert);
+    pg_key_->setText(p.pg_sslkey);
     payload_format_->setCurrentIndex(std::max(0, payload_format_->findData(p.payload_format)));
     const QString stored = p.secret_storage == SecretStorage::AskEachTime
                                ? tr("asked for when connecting; type to test")
                                : tr("kept in the keychain; type to replace");
     kafka_password_->setPlaceholderText(p.kafka_has_password ? stored : QString());
+    kafka_key_password_->setPlaceholderText(p.kafka_has_key_password ? stored : QString());
     pg_password_->setPlaceholderText(p.pg_has_password ? stored : QString());
     api_token_->setPlaceholderText(p.api_has_token ? stored : QString());
     update_security_fields();
@@ -239,12 +315,23 @@ ConnectionProfile ConnectionProfileDialog::profile() const {
     p.sasl_mechanism = mechanism_->currentText();
     p.sasl_username = sasl_user_->text().trimmed();
     p.kafka_password = p.uses_sasl() ? kafka_password_->text() : QString();
+    if (p.uses_tls()) {  // hidden otherwise, and then not used
+        p.kafka_ssl_ca_location = kafka_ca_->text().trimmed();
+        p.kafka_ssl_certificate_location = kafka_cert_->text().trimmed();
+        p.kafka_ssl_key_location = kafka_key_->text().trimmed();
+        p.kafka_ssl_key_password = kafka_key_password_->text();
+    }
     p.pg_host = pg_host_->text().trimmed();
     p.pg_port = pg_port_->value();
     p.pg_database = pg_database_->text().trimmed();
     p.pg_user = pg_user_->text().trimmed();
     p.pg_password = pg_password_->text();
     p.pg_sslmode = pg_sslmode_->currentText();
+    if (p.pg_sslmode != QStringLiteral("disable")) {
+        p.pg_sslrootcert = pg_rootcert_->text().trimmed();
+        p.pg_sslcert = pg_cert_->text().trimmed();
+        p.pg_sslkey = pg_key_->text().trimmed();
+    }
     p.payload_format = payload_format_->currentData().toString();
     return p;
 }
@@ -254,6 +341,12 @@ void ConnectionProfileDialog::update_security_fields() {
     mechanism_->setEnabled(sasl);
     sasl_user_->setEnabled(sasl);
     kafka_password_->setEnabled(sasl);
+    const bool tls = is_tls_protocol(protocol_->currentText());
+    for (QWidget* row : kafka_tls_rows_)
+        kafka_form_->setRowVisible(row, tls);
+    const bool pg_tls = pg_sslmode_->currentText() != QStringLiteral("disable");
+    for (QWidget* row : pg_tls_rows_)
+        pg_form_->setRowVisible(row, pg_tls);
 }
 
 void ConnectionProfileDialog::update_kind() {

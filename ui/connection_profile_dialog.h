@@ -1,12 +1,13 @@
 #pragma once
-// The profile editor: Kafka (bootstrap servers, topic, group, security) and PostgreSQL (host,
-// port, database, user, SSL mode), passwords typed but never saved in the settings, and "Test
-// connection", which tries both off the GUI thread and says what failed and where. A profile of
-// kind "remote engine" has instead the engine's control API address and token; its test asks the
-// API for the engine's status.
+// The profile editor: Kafka (bootstrap servers, topic, group, SASL, TLS files) and PostgreSQL
+// (host, port, database, user, SSL mode and certificate files), passwords typed but never saved in
+// the settings, and "Test connection", which tries both off the GUI thread and says what failed and
+// where. A profile of kind "remote engine" has instead the engine's control API address and token;
+// its test asks the API for the engine's status.
 #include <QDialog>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "ui/connection_profile.h"
 #include "ui/connection_profile_check.h"
@@ -79,12 +80,23 @@ private:
     QComboBox* mechanism_;
     QLineEdit* sasl_user_;
     QLineEdit* kafka_password_;
+    QLineEdit* kafka_ca_;
+    QLineEdit* kafka_cert_;
+    QLineEdit* kafka_key_;
+    QLineEdit* kafka_key_password_;
     QLineEdit* pg_host_;
     QSpinBox* pg_port_;
     QLineEdit* pg_database_;
     QLineEdit* pg_user_;
     QLineEdit* pg_password_;
     QComboBox* pg_sslmode_;
+    QLineEdit* pg_rootcert_;
+    QLineEdit* pg_cert_;
+    QLineEdit* pg_key_;
+    QFormLayout* kafka_form_ = nullptr;
+    QFormLayout* pg_form_ = nullptr;
+    std::vector<QWidget*> kafka_tls_rows_;  // shown for ssl and sasl_ssl
+    std::vector<QWidget*> pg_tls_rows_;     // hidden for sslmode disable
     QComboBox* payload_format_;
     QLabel* secrets_note_;
     QLabel* kafka_result_;

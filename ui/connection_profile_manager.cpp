@@ -141,6 +141,7 @@ ConnectionProfileDialog* ConnectionProfileManager::openEditor(const QString& nam
 
 void ConnectionProfileManager::removeProfile(const QString& name) {
     secrets_->remove(secret_key(name, "kafka"));
+    secrets_->remove(secret_key(name, "kafka_ssl_key"));
     secrets_->remove(secret_key(name, "postgres"));
     secrets_->remove(secret_key(name, "api_token"));
     store_.remove(name);

@@ -93,15 +93,20 @@ void save_profile(ConnectionProfileStore& store, SecretStore& secrets, Connectio
     const std::optional<ConnectionProfile> before = store.load(profile.name);
     // An empty password field on an existing profile means "unchanged".
     const bool new_kafka = !profile.kafka_password.isEmpty();
+    const bool new_key = profile.uses_tls() && !profile.kafka_ssl_key_password.isEmpty();
     const bool new_pg = !profile.pg_password.isEmpty();
     const bool new_token = profile.is_remote() && !profile.api_token.isEmpty();
     profile.kafka_has_password =
         new_kafka || (before && before->kafka_has_password && profile.uses_sasl());
+    profile.kafka_has_key_password =
+        new_key || (before && before->kafka_has_key_password && profile.uses_tls() &&
+                    !profile.kafka_ssl_key_location.isEmpty());
     profile.pg_has_password = new_pg || (before && before->pg_has_password);
     profile.api_has_token = new_token || (before && before->api_has_token && profile.is_remote());
-    if (before && !new_kafka && !new_pg && !new_token)
+    const bool any_new = new_kafka || new_key || new_pg || new_token;
+    if (before && !any_new)
         profile.secret_storage = before->secret_storage;
-    if (!new_kafka && !new_pg && !new_token) {
+    if (!any_new) {
         store.save(profile);
         done(profile, QString());
         return;
@@ -116,6 +121,9 @@ void save_profile(ConnectionProfileStore& store, SecretStore& secrets, Connectio
     pending->profile = profile;
     if (new_kafka)
         pending->writes.emplace_back(secret_key(profile.name, "kafka"), profile.kafka_password);
+    if (new_key)
+        pending->writes.emplace_back(secret_key(profile.name, "kafka_ssl_key"),
+                                     profile.kafka_ssl_key_password);
     if (new_pg)
         pending->writes.emplace_back(secret_key(profile.name, "postgres"), profile.pg_password);
     if (new_token)
@@ -180,6 +188,11 @@ void resolve_secrets(SecretStore& secrets, ConnectionProfile profile, PasswordPr
         needs.push_back({&state->kafka_password, secret_key(state->name, "kafka"),
                          QObject::tr("Kafka (SASL) password for %1 at %2")
                              .arg(state->sasl_username, state->bootstrap_servers)});
+    if (!state->is_remote() && state->kafka_has_key_password && state->uses_tls() &&
+        state->kafka_ssl_key_password.isEmpty())
+        needs.push_back({&state->kafka_ssl_key_password, secret_key(state->name, "kafka_ssl_key"),
+                         QObject::tr("Password of the Kafka client key %1")
+                             .arg(state->kafka_ssl_key_location)});
     if (state->is_remote() && state->api_has_token && state->api_token.isEmpty())
         needs.push_back(
             {&state->api_token, secret_key(state->name, "api_token"),

@@ -39,8 +39,8 @@ public:
 std::unique_ptr<SecretStore> make_system_secret_store(QObject* parent = nullptr);
 bool built_with_keychain();
 
-// The keychain key of one of a profile's secrets: "<profile>/kafka", "<profile>/postgres" or
-// "<profile>/api_token".
+// The keychain key of one of a profile's secrets: "<profile>/kafka", "<profile>/kafka_ssl_key",
+// "<profile>/postgres" or "<profile>/api_token".
 QString secret_key(const QString& profile_name, const char* which);
 
 // Saves the profile without its passwords, and the passwords in the keychain. If the keychain

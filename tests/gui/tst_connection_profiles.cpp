@@ -5,13 +5,18 @@
 // the profile list to $SPILLWAY_SCREENSHOT_DIR.
 #include <QComboBox>
 #include <QDir>
+#include <QFileInfo>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QStringListModel>
 #include <QTemporaryDir>
+#include <algorithm>
+#include <functional>
 #include <map>
 
+#include "core/secrets.h"
 #include "support/pipeline_fixture.h"
 #include "support/secret_test_doubles.h"
 #include "support/test_main.h"
@@ -30,6 +35,7 @@ namespace {
 
 const QString kKafkaPassword = QStringLiteral("kafka-hunter2");
 const QString kPgPassword = QStringLiteral("pg-s3cret-pass");
+const QString kKeyPassword = QStringLiteral("tls-key-pa55word");
 
 QString screenshot_dir() {
     QString dir = qEnvironmentVariable("SPILLWAY_SCREENSHOT_DIR");
@@ -66,6 +72,43 @@ QString file_text(const QString& path) {
     return QString::fromUtf8(file.readAll());
 }
 
+// A value as libpq's key='value' syntax quotes it: \ and ' escaped with a backslash.
+std::string libpq_quoted(QString value) {
+    value.replace(u'\\', QStringLiteral("\\\\")).replace(u'\'', QStringLiteral("\\'"));
+    return "'" + value.toStdString() + "'";
+}
+
+// save_profile(), waited for: the saved profile, or nullopt when it did not finish.
+std::optional<ConnectionProfile> save_and_wait(ConnectionProfileStore& store, SecretStore& secrets,
+                                               const ConnectionProfile& profile) {
+    auto saved = std::make_shared<std::optional<ConnectionProfile>>();
+    save_profile(store, secrets, profile,
+                 [saved](const ConnectionProfile& p, const QString&) { *saved = p; });
+    if (!QTest::qWaitFor([saved] { return saved->has_value(); }))
+        return std::nullopt;
+    return *saved;
+}
+
+// resolve_secrets(), waited for: the profile with its passwords, or nullopt (cancelled, or it
+// did not finish).
+std::optional<ConnectionProfile> resolve_and_wait(SecretStore& secrets,
+                                                  const ConnectionProfile& profile,
+                                                  PasswordPrompt prompt) {
+    struct Outcome {
+        bool finished = false;
+        std::optional<ConnectionProfile> profile;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    resolve_secrets(secrets, profile, std::move(prompt),
+                    [outcome](std::optional<ConnectionProfile> p, const QString&) {
+                        outcome->profile = std::move(p);
+                        outcome->finished = true;
+                    });
+    if (!QTest::qWaitFor([outcome] { return outcome->finished; }))
+        return std::nullopt;
+    return outcome->profile;
+}
+
 // key=value pairs of a simple conninfo (the embedded server's).
 std::map<std::string, std::string> parse_conninfo(const std::string& conninfo) {
     std::map<std::string, std::string> values;
@@ -91,6 +134,26 @@ private:
         return dir_.filePath(QString::fromLatin1(name) + QStringLiteral(".ini"));
     }
 
+    // The TLS files live in a directory whose name holds a space and a quote.
+    QString cert_path(const char* file) const {
+        return dir_.filePath(QStringLiteral("certs/o'brien keys/") + QString::fromLatin1(file));
+    }
+
+    // sample_profile() with Kafka TLS (a client certificate and a key with a password) and
+    // PostgreSQL client certificates, all files present.
+    ConnectionProfile tls_profile() const {
+        ConnectionProfile p = sample_profile();
+        p.kafka_ssl_ca_location = cert_path("kafka-ca.pem");
+        p.kafka_ssl_certificate_location = cert_path("kafka-client.pem");
+        p.kafka_ssl_key_location = cert_path("kafka-client.key");
+        p.kafka_ssl_key_password = kKeyPassword;
+        p.pg_sslmode = QStringLiteral("verify-full");
+        p.pg_sslrootcert = cert_path("pg-root.crt");
+        p.pg_sslcert = cert_path("pg-client.crt");
+        p.pg_sslkey = cert_path("pg-client.key");
+        return p;
+    }
+
     ConnectionProfile fixture_profile() const {
         const auto values = parse_conninfo(fixture_->conninfo());
         ConnectionProfile p;
@@ -108,6 +171,13 @@ private:
 private slots:
     void initTestCase() {
         QVERIFY(dir_.isValid());
+        QVERIFY(QDir().mkpath(QFileInfo(cert_path("x")).absolutePath()));
+        for (const char* file : {"kafka-ca.pem", "kafka-client.pem", "kafka-client.key",
+                                 "pg-root.crt", "pg-client.crt", "pg-client.key"}) {
+            QFile out(cert_path(file));
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write("-----BEGIN CERTIFICATE-----\n");
+        }
         fixture_ = std::make_unique<test::PipelineFixture>(2);
     }
 
@@ -142,6 +212,257 @@ private slots:
         ConnectionProfile unnamed = sample_profile();
         unnamed.name.clear();
         QVERIFY(!unnamed.problem().isEmpty());
+    }
+
+    // Kafka TLS and PostgreSQL certificate files reach librdkafka's properties and libpq's
+    // connection string, quoted; the key password is registered as a secret.
+    void tlsPropertiesAndConninfo() {
+        const ConnectionProfile p = tls_profile();
+        QVERIFY2(p.problem().isEmpty(), qPrintable(p.problem()));
+        const auto properties = kafka_security_properties(p);
+        QCOMPARE(properties.at("security.protocol"), std::string("sasl_ssl"));
+        QCOMPARE(properties.at("ssl.ca.location"), cert_path("kafka-ca.pem").toStdString());
+        QCOMPARE(properties.at("ssl.certificate.location"),
+                 cert_path("kafka-client.pem").toStdString());
+        QCOMPARE(properties.at("ssl.key.location"), cert_path("kafka-client.key").toStdString());
+        QCOMPARE(properties.at("ssl.key.password"), kKeyPassword.toStdString());
+        QCOMPARE(properties.at("sasl.mechanism"), std::string("SCRAM-SHA-512"));
+
+        ConnectionProfile ssl_only = p;  // TLS without SASL
+        ssl_only.security_protocol = QStringLiteral("ssl");
+        const auto ssl_properties = kafka_security_properties(ssl_only);
+        QCOMPARE(ssl_properties.at("ssl.key.location"),
+                 cert_path("kafka-client.key").toStdString());
+        QVERIFY(!ssl_properties.count("sasl.mechanism"));
+        ConnectionProfile sasl_plaintext = p;  // no TLS: the files are not used
+        sasl_plaintext.security_protocol = QStringLiteral("sasl_plaintext");
+        QVERIFY(!kafka_security_properties(sasl_plaintext).count("ssl.ca.location"));
+        QVERIFY(!kafka_security_properties(sasl_plaintext).count("ssl.key.password"));
+        QVERIFY(sasl_plaintext.problem().isEmpty());
+
+        const std::string conninfo = postgres_conninfo(p);
+        QVERIFY(cert_path("pg-root.crt").contains(QStringLiteral("o'brien keys")));
+        for (const auto& [key, file] :
+             {std::pair{"sslrootcert=", "pg-root.crt"}, std::pair{"sslcert=", "pg-client.crt"},
+              std::pair{"sslkey=", "pg-client.key"}}) {
+            const std::string expected = key + libpq_quoted(cert_path(file));
+            QVERIFY2(conninfo.find(expected) != std::string::npos, conninfo.c_str());
+        }
+        QVERIFY(conninfo.find("sslmode='verify-full'") != std::string::npos);
+        QVERIFY(conninfo.find("o\\'brien keys/pg-client.key'") != std::string::npos);
+        QVERIFY(postgres_conninfo(sample_profile()).find("sslcert") == std::string::npos);
+
+        const RunPlan plan = plan_for_profile(p);
+        QCOMPARE(plan.engine.source.kafka_properties.at("ssl.key.location"),
+                 cert_path("kafka-client.key").toStdString());
+        QCOMPARE(plan.engine.sink.conninfo, conninfo);
+        // The console's log lines never show the passwords of the profile it started.
+        const std::string line =
+            "key " + kKeyPassword.toStdString() + " pg " + kPgPassword.toStdString();
+        QCOMPARE(redact(line), std::string("key ******** pg ********"));
+        QVERIFY(describe_kafka_properties(properties).find(kKeyPassword.toStdString()) ==
+                std::string::npos);
+    }
+
+    // What is missing or inconsistent, naming the field and the path.
+    void tlsProblems() {
+        struct Case {
+            const char* what;
+            std::function<void(ConnectionProfile&)> change;
+            QStringList expected;  // all in problem()
+        };
+        const std::vector<Case> cases = {
+            {"kafka key without certificate",
+             [](ConnectionProfile& p) { p.kafka_ssl_certificate_location.clear(); },
+             {QStringLiteral("client key"), cert_path("kafka-client.key"),
+              QStringLiteral("ssl.certificate.location")}},
+            {"key password without key",
+             [](ConnectionProfile& p) { p.kafka_ssl_key_location.clear(); },
+             {QStringLiteral("key password"), QStringLiteral("ssl.key.location")}},
+            {"kafka certificate without key",
+             [](ConnectionProfile& p) {
+                 p.kafka_ssl_key_location.clear();
+                 p.kafka_ssl_key_password.clear();
+             },
+             {QStringLiteral("ssl.key.location"), cert_path("kafka-client.pem")}},
+            {"missing CA file",
+             [this](ConnectionProfile& p) { p.kafka_ssl_ca_location = cert_path("missing.pem"); },
+             {QStringLiteral("Kafka CA file (ssl.ca.location)"), cert_path("missing.pem"),
+              QStringLiteral("does not exist")}},
+            {"CA is a directory",
+             [this](ConnectionProfile& p) { p.kafka_ssl_ca_location = dir_.path(); },
+             {QStringLiteral("is not a file"), dir_.path()}},
+            {"missing pg key",
+             [this](ConnectionProfile& p) { p.pg_sslkey = cert_path("missing.key"); },
+             {QStringLiteral("PostgreSQL client key (sslkey)"), cert_path("missing.key")}},
+            {"pg certificate without key",
+             [](ConnectionProfile& p) { p.pg_sslkey.clear(); },
+             {QStringLiteral("PostgreSQL"), cert_path("pg-client.crt"), QStringLiteral("sslkey")}},
+            {"files with sslmode disable",
+             [](ConnectionProfile& p) { p.pg_sslmode = QStringLiteral("disable"); },
+             {QStringLiteral("PostgreSQL"), QStringLiteral("disable")}},
+        };
+        for (const Case& c : cases) {
+            ConnectionProfile p = tls_profile();
+            c.change(p);
+            const QString problem = p.problem();
+            for (const QString& part : c.expected)
+                QVERIFY2(problem.contains(part),
+                         qPrintable(QStringLiteral("%1: \"%2\" lacks \"%3\"")
+                                        .arg(QLatin1String(c.what), problem, part)));
+        }
+    }
+
+    // The TLS paths are saved and loaded; the key password goes to the keychain or is asked
+    // for, never to the settings file. Profiles saved before these fields load them empty.
+    void tlsRoundTrip() {
+        QSettings settings(settings_path("tls"), QSettings::IniFormat);
+        ConnectionProfileStore store(&settings);
+        NoSecretStore secrets;
+        const std::optional<ConnectionProfile> saved = save_and_wait(store, secrets, tls_profile());
+        QVERIFY(saved);
+        QCOMPARE(saved->secret_storage, SecretStorage::AskEachTime);
+        settings.sync();
+        const QString text = file_text(settings_path("tls"));
+        QVERIFY(text.contains(QStringLiteral("kafka-client.key")));
+        QVERIFY(!text.contains(kKeyPassword));
+        QVERIFY(!text.contains(QStringLiteral("pa55word")));
+
+        const std::optional<ConnectionProfile> loaded = store.load(QStringLiteral("prod / eu"));
+        QVERIFY(loaded);
+        const ConnectionProfile expected = tls_profile();
+        QCOMPARE(loaded->kafka_ssl_ca_location, expected.kafka_ssl_ca_location);
+        QCOMPARE(loaded->kafka_ssl_certificate_location, expected.kafka_ssl_certificate_location);
+        QCOMPARE(loaded->kafka_ssl_key_location, expected.kafka_ssl_key_location);
+        QCOMPARE(loaded->pg_sslmode, QStringLiteral("verify-full"));
+        QCOMPARE(loaded->pg_sslrootcert, expected.pg_sslrootcert);
+        QCOMPARE(loaded->pg_sslcert, expected.pg_sslcert);
+        QCOMPARE(loaded->pg_sslkey, expected.pg_sslkey);
+        QVERIFY(loaded->kafka_ssl_key_password.isEmpty());
+        QVERIFY(loaded->kafka_has_key_password);
+
+        // Connecting asks for the key's password, naming the key.
+        ScriptedPrompt prompt;
+        prompt.answers = {kKafkaPassword, kKeyPassword, kPgPassword};
+        std::optional<ConnectionProfile> resolved =
+            resolve_and_wait(secrets, *loaded, prompt.prompt());
+        QVERIFY(resolved);
+        QCOMPARE(prompt.asked.size(), 3);
+        QVERIFY(prompt.asked[1].contains(cert_path("kafka-client.key")));
+        QCOMPARE(resolved->kafka_ssl_key_password, kKeyPassword);
+        QCOMPARE(kafka_security_properties(*resolved).at("ssl.key.password"),
+                 kKeyPassword.toStdString());
+
+        // With a keychain: the key password is kept there, and comes back without a prompt.
+        QSettings keychain_settings(settings_path("tls_keychain"), QSettings::IniFormat);
+        ConnectionProfileStore keychain_store(&keychain_settings);
+        MemorySecretStore keychain;
+        QVERIFY(save_and_wait(keychain_store, keychain, tls_profile()));
+        QCOMPARE(keychain.secrets.at(secret_key(QStringLiteral("prod / eu"), "kafka_ssl_key")),
+                 kKeyPassword);
+        keychain_settings.sync();
+        QVERIFY(!file_text(settings_path("tls_keychain")).contains(kKeyPassword));
+        ScriptedPrompt silent;
+        resolved = resolve_and_wait(keychain, *keychain_store.load(QStringLiteral("prod / eu")),
+                                    silent.prompt());
+        QVERIFY(resolved);
+        QVERIFY(silent.asked.isEmpty());
+        QCOMPARE(resolved->kafka_ssl_key_password, kKeyPassword);
+
+        // A profile from before the TLS fields: the same keys minus the new ones.
+        settings.beginGroup(QStringLiteral("connection_profiles/old"));
+        settings.setValue(QStringLiteral("bootstrap_servers"), QStringLiteral("k:9093"));
+        settings.setValue(QStringLiteral("security_protocol"), QStringLiteral("ssl"));
+        settings.setValue(QStringLiteral("pg_sslmode"), QStringLiteral("require"));
+        settings.endGroup();
+        const std::optional<ConnectionProfile> old = store.load(QStringLiteral("old"));
+        QVERIFY(old);
+        QVERIFY(old->kafka_ssl_ca_location.isEmpty());
+        QVERIFY(old->kafka_ssl_certificate_location.isEmpty());
+        QVERIFY(old->kafka_ssl_key_location.isEmpty());
+        QVERIFY(!old->kafka_has_key_password);
+        QVERIFY(old->pg_sslrootcert.isEmpty() && old->pg_sslcert.isEmpty() &&
+                old->pg_sslkey.isEmpty());
+        QCOMPARE(kafka_security_properties(*old),
+                 (std::map<std::string, std::string>{{"security.protocol", "ssl"}}));
+    }
+
+    // The TLS fields show for ssl and sasl_ssl only, the PostgreSQL files unless SSL is
+    // disabled; a missing file is reported by name and path.
+    void dialogTlsFields() {
+        QSettings settings(settings_path("dialog_tls"), QSettings::IniFormat);
+        ConnectionProfileStore store(&settings);
+        NoSecretStore secrets;
+        ConnectionProfileDialog dialog(store, secrets, std::nullopt);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto* protocol = dialog.findChild<QComboBox*>(QStringLiteral("combo_security_protocol"));
+        auto* mechanism = dialog.findChild<QComboBox*>(QStringLiteral("combo_sasl_mechanism"));
+        auto* sslmode = dialog.findChild<QComboBox*>(QStringLiteral("combo_pg_sslmode"));
+        QVERIFY(protocol && mechanism && sslmode);
+        QStringList mechanisms;
+        for (int i = 0; i < mechanism->count(); ++i)
+            mechanisms << mechanism->itemText(i);
+        QCOMPARE(mechanisms, (QStringList{QStringLiteral("PLAIN"), QStringLiteral("SCRAM-SHA-256"),
+                                          QStringLiteral("SCRAM-SHA-512")}));
+        QList<QWidget*> kafka_tls;
+        for (const char* name :
+             {"edit_kafka_ssl_ca", "edit_kafka_ssl_certificate", "edit_kafka_ssl_key",
+              "edit_kafka_key_password", "edit_kafka_ssl_ca_browse"}) {
+            auto* widget = dialog.findChild<QWidget*>(QString::fromLatin1(name));
+            QVERIFY2(widget, name);
+            kafka_tls << widget;
+        }
+        QList<QWidget*> pg_tls;
+        for (const char* name : {"edit_pg_sslrootcert", "edit_pg_sslcert", "edit_pg_sslkey",
+                                 "edit_pg_sslkey_browse"}) {
+            auto* widget = dialog.findChild<QWidget*>(QString::fromLatin1(name));
+            QVERIFY2(widget, name);
+            pg_tls << widget;
+        }
+        const auto all_visible = [&dialog](const QList<QWidget*>& widgets, bool visible) {
+            return std::all_of(widgets.begin(), widgets.end(),
+                               [&](QWidget* w) { return w->isVisibleTo(&dialog) == visible; });
+        };
+        protocol->setCurrentText(QStringLiteral("plaintext"));
+        QVERIFY(all_visible(kafka_tls, false));
+        protocol->setCurrentText(QStringLiteral("ssl"));
+        QVERIFY(all_visible(kafka_tls, true));
+        protocol->setCurrentText(QStringLiteral("sasl_plaintext"));
+        QVERIFY(all_visible(kafka_tls, false));
+        protocol->setCurrentText(QStringLiteral("sasl_ssl"));
+        QVERIFY(all_visible(kafka_tls, true));
+        sslmode->setCurrentText(QStringLiteral("disable"));
+        QVERIFY(all_visible(pg_tls, false));
+        sslmode->setCurrentText(QStringLiteral("verify-ca"));
+        QVERIFY(all_visible(pg_tls, true));
+
+        // What the fields say is the profile; a profile shown is what the fields say.
+        dialog.setProfile(tls_profile());
+        QCOMPARE(dialog.findChild<QLineEdit*>(QStringLiteral("edit_pg_sslcert"))->text(),
+                 cert_path("pg-client.crt"));
+        const ConnectionProfile shown = dialog.profile();
+        QCOMPARE(shown.kafka_ssl_key_location, cert_path("kafka-client.key"));
+        QCOMPARE(shown.kafka_ssl_key_password, kKeyPassword);
+        QCOMPARE(shown.pg_sslrootcert, cert_path("pg-root.crt"));
+        QVERIFY(all_visible(kafka_tls, true) && all_visible(pg_tls, true));
+        QVERIFY(dialog.grab().save(screenshot_dir() +
+                                   QStringLiteral("/connection_profile_dialog_tls.png")));
+
+        auto* ca = dialog.findChild<QLineEdit*>(QStringLiteral("edit_kafka_ssl_ca"));
+        ca->setText(cert_path("no-such-ca.pem"));
+        dialog.save();
+        QVERIFY(dialog.problemLabel()->isVisibleTo(&dialog));
+        QVERIFY2(dialog.problemLabel()->text().contains(QStringLiteral("CA file")) &&
+                     dialog.problemLabel()->text().contains(cert_path("no-such-ca.pem")),
+                 qPrintable(dialog.problemLabel()->text()));
+        QVERIFY(store.names().isEmpty());                      // not saved
+        QCOMPARE(ca->toolTip(), cert_path("no-such-ca.pem"));  // the whole path, when cut off
+        QVERIFY(dialog.grab().save(screenshot_dir() +
+                                   QStringLiteral("/connection_profile_dialog_tls_problem.png")));
+        protocol->setCurrentText(QStringLiteral("sasl_plaintext"));  // TLS files not used
+        QVERIFY(dialog.profile().kafka_ssl_ca_location.isEmpty());
+        QVERIFY(dialog.profile().kafka_ssl_key_password.isEmpty());
     }
 
     // Without a keychain: saved without the passwords, marked ask-each-time, and loaded back
