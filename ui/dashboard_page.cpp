@@ -86,7 +86,7 @@ DashboardPage::DashboardPage(SnapshotFeed* feed, KnobHistoryFeed* knob_history, 
     top_row->setSpacing(10);
     auto* tiles = new QGridLayout;
     tiles->setSpacing(10);
-    top_row->addLayout(tiles, 4);
+    top_row->addLayout(tiles, 5);
     top_row->addWidget(build_partition_card(), 1);
     layout->addLayout(top_row);
     auto* charts = new QGridLayout;
@@ -279,7 +279,8 @@ void DashboardPage::update_tiles(const Snapshot& s) {
     queue_->setDetail(queue_detail);
 
     writers_->setValue(QStringLiteral("%1 / %2").arg(s.writers_busy).arg(s.writers_running));
-    writers_->setDetail(tr("busy / running · %1 batches").arg(format_count(s.batches)));
+    writers_->setDetail(tr("%1 batches").arg(format_count(s.batches)));
+    writers_->setToolTip(tr("Writers busy / running; batches written so far"));
 
     lag_->setValue(format_count(s.total_lag_messages));
     lag_->setDetail(s.max_lag_seconds > 0
@@ -291,17 +292,19 @@ void DashboardPage::update_tiles(const Snapshot& s) {
     dead_lettered_->setDetail(tr("%1 now").arg(format_rate(s.dead_lettered_per_s)));
     duplicates_->setValue(format_count(s.duplicates));
     duplicates_->setDetail(s.dedup_saved_bytes > 0
-                               ? tr("already stored · %1 saved")
+                               ? tr("%1 not stored")
                                      .arg(format_bytes(double(s.dedup_saved_bytes)))
                                : tr("event ids already stored"));
 
     // Payload bytes as received over the bytes stored (jsonb's own size, or the zstd frames).
     if (s.compression_ratio > 0) {
         compression_->setValue(QStringLiteral("%1×").arg(s.compression_ratio, 0, 'f', 2));
-        compression_->setDetail(tr("%1 · %2 → %3")
+        compression_->setDetail(tr("%1 · %2 stored")
                                     .arg(QString::fromStdString(s.payload_format),
-                                         format_bytes(double(s.payload_raw_bytes)),
                                          format_bytes(double(s.payload_stored_bytes))));
+        compression_->setToolTip(tr("Payload bytes as received (%1) over bytes as stored (%2)")
+                                     .arg(format_bytes(double(s.payload_raw_bytes)),
+                                          format_bytes(double(s.payload_stored_bytes))));
     } else {
         compression_->setValue(QStringLiteral("–"));
         compression_->setDetail(s.payload_format.empty()
@@ -314,7 +317,7 @@ void DashboardPage::update_tiles(const Snapshot& s) {
                        s.commit_failures > 0 ? theme::Tone::Warning : theme::Tone::Neutral);
     commits_->setDetail(s.commit_failures > 0
                             ? tr("%1 refused (retried)").arg(format_count(s.commit_failures))
-                            : tr("only after the data is stored"));
+                            : tr("once data is stored"));
 
     batch_p99_->setValue(format_ms(s.batch_p99_ms));
     batch_p99_->setDetail(

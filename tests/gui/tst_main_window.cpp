@@ -164,9 +164,9 @@ private slots:
         QCOMPARE(tile_detail(window, "tile_queue"), QStringLiteral("22.8% of 200,000"));
         QCOMPARE(tile_detail(window, "tile_state"), QStringLiteral("up 0:12:34"));
         QCOMPARE(tile_detail(window, "tile_compression"),
-                 QStringLiteral("zstd · 300 MiB → 111 MiB"));
+                 QStringLiteral("zstd · 111 MiB stored"));
         QCOMPARE(tile_detail(window, "tile_duplicates"),
-                 QStringLiteral("already stored · 3 MiB saved"));
+                 QStringLiteral("3 MiB not stored"));
         QCOMPARE(tile_detail(window, "tile_commits"), QStringLiteral("2 refused (retried)"));
     }
 

@@ -164,7 +164,7 @@ else
 fi
 
 unit=$root/lib/systemd/system/spillway.service
-grep -qx 'ExecStart=/usr/bin/spillway --headless --config /etc/spillway/spillway.conf' "$unit" &&
+grep -qx 'ExecStart=/usr/bin/spillway --headless --config /etc/spillway/spillway.conf --api-token-file /etc/spillway/api-token' "$unit" &&
     grep -qx 'User=spillway' "$unit" && pass "the unit runs the headless engine as spillway" ||
     fail "the unit's ExecStart or User is not as documented"
 if command -v systemd-analyze >/dev/null; then
