@@ -363,7 +363,8 @@ void ControlApi::handle_dead_letters(const HttpRequest& request,
         const QString format_text = body.value("format").toString("jsonl");
         if (format_text != "jsonl" && format_text != "csv")
             throw BadRequest{"format: expected \"jsonl\" or \"csv\""};
-        const ExportFormat format = format_text == "csv" ? ExportFormat::Csv : ExportFormat::JsonLines;
+        const ExportFormat format =
+            format_text == "csv" ? ExportFormat::Csv : ExportFormat::JsonLines;
         const std::string actor = actor_from(body);
         return run_on_store(
             [selection, format, actor](DeadLetterStore& store) {

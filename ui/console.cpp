@@ -105,7 +105,7 @@ Console::Console(RunPlan plan, QObject* parent)
         show_start_error(window, message);
     });
     connect(session, &EngineSession::stopped, this, [this, window] {
-        // --- remote engine (issue 6): a session drained after a remote connect leaves its workbench
+        // --- remote engine (issue 6): a drain ending after a remote connect keeps its workbench
         if (!remote_->connected())
             window->deadLetterPage()->clearStore();
         // --- end remote engine

@@ -77,7 +77,9 @@ void DeadLetterModel::start_over(int limit, bool keep_rows) {
     request.limit = limit;
     service_->run(
         this, tr("loading dead letters"),
-        [filter = filter_, request](DeadLetterBackend& store) { return store.page(filter, request); },
+        [filter = filter_, request](DeadLetterBackend& store) {
+            return store.page(filter, request);
+        },
         [this, job, limit, keep_rows](std::vector<DeadLetterSummary> rows) {
             if (!jobs_.isLatest(job))
                 return;
@@ -158,7 +160,9 @@ void DeadLetterModel::fetchMore(const QModelIndex& parent) {
         request.after_id = rows_.back().id;
     service_->run(
         this, tr("loading more dead letters"),
-        [filter = filter_, request](DeadLetterBackend& store) { return store.page(filter, request); },
+        [filter = filter_, request](DeadLetterBackend& store) {
+            return store.page(filter, request);
+        },
         [this, job, limit = request.limit](std::vector<DeadLetterSummary> rows) {
             if (!jobs_.isLatest(job))
                 return;

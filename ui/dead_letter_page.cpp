@@ -412,10 +412,11 @@ void DeadLetterPage::setStore(const SinkOptions& sink, const DecoderOptions& dec
 void DeadLetterPage::setRemote(const QUrl& engine_url, const QString& token) {
     // The remote engine judges payloads with its own decoder options; the detail pane's hint uses
     // the defaults, the engine's answer to an edit is what counts.
-    use_service(std::make_unique<DeadLetterService>([engine_url, token] {
-                    return std::make_unique<RemoteDeadLetterStore>(engine_url, token);
-                }),
-                DecoderOptions{});
+    use_service(
+        std::make_unique<DeadLetterService>([engine_url, token](const std::atomic<bool>& stopping) {
+            return std::make_unique<RemoteDeadLetterStore>(engine_url, token, &stopping);
+        }),
+        DecoderOptions{});
 }
 
 void DeadLetterPage::use_service(std::unique_ptr<DeadLetterService> service,

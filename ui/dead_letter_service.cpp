@@ -13,8 +13,8 @@ DeadLetterService::DeadLetterService(BackendFactory make_backend, QObject* paren
 
 DeadLetterService::DeadLetterService(SinkOptions sink, DecoderOptions decoder, QObject* parent)
     : DeadLetterService(
-          [sink = std::move(sink), decoder = std::move(decoder)]()
-              -> std::unique_ptr<DeadLetterBackend> {
+          [sink = std::move(sink), decoder = std::move(decoder)](
+              const std::atomic<bool>&) -> std::unique_ptr<DeadLetterBackend> {
               return std::make_unique<DeadLetterStore>(sink, decoder);
           },
           parent) {}
@@ -82,7 +82,7 @@ void DeadLetterService::worker() {
     std::unique_ptr<DeadLetterBackend> store;
     QString store_problem;
     try {
-        store = make_backend_();
+        store = make_backend_(stopping_);
     } catch (const std::exception& error) {
         store_problem = QString::fromStdString(error.what());
     }

@@ -1,10 +1,11 @@
 #pragma once
 // The dead-letter workbench's way to the store: one long-lived worker thread owns the backend (a
 // DeadLetterStore holds one PostgreSQL connection, a RemoteDeadLetterStore its own network
-// manager, and either belongs to one thread) and runs the workbench's requests in order. Answers come back to the GUI thread as queued
-// calls, so the GUI thread never waits on the database. A view that may ask again before the
-// answer comes (the operator is still typing a filter) numbers its requests with DeadLetterJobs
-// and drops answers that are no longer the latest (hotspot's JobTracker).
+// manager, and either belongs to one thread) and runs the workbench's requests in order. Answers
+// come back to the GUI thread as queued calls, so the GUI thread never waits on the database. A
+// view that may ask again before the answer comes (the operator is still typing a filter) numbers
+// its requests with DeadLetterJobs and drops answers that are no longer the latest (hotspot's
+// JobTracker).
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -40,8 +41,10 @@ class DeadLetterService : public QObject {
     Q_OBJECT
 public:
     // Makes the backend on the worker thread, which then owns it; a throw is reported by every
-    // request.
-    using BackendFactory = std::function<std::unique_ptr<DeadLetterBackend>()>;
+    // request. `stopping` turns true when the service is being destroyed: a backend that waits
+    // (on the network) gives up then, so the GUI thread is not held up joining the worker.
+    using BackendFactory =
+        std::function<std::unique_ptr<DeadLetterBackend>(const std::atomic<bool>& stopping)>;
     explicit DeadLetterService(BackendFactory make_backend, QObject* parent = nullptr);
     // The embedded engine's table in SQL. decoder: the engine's decoder options, so a replayed
     // or edited entry is judged as a live one would be.

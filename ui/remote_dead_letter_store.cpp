@@ -7,6 +7,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QStringList>
+#include <QTimer>
 #include <QUrlQuery>
 #include <algorithm>
 #include <ostream>
@@ -62,6 +63,15 @@ QJsonArray ids_to_json(const std::vector<int64_t>& ids) {
     return array;
 }
 
+// {"ids": [...]} or {"filter": {...}} with the request's other members.
+QJsonObject selection_body(const DeadLetterSelection& selection, QJsonObject body) {
+    if (selection.by_ids())
+        body.insert(QStringLiteral("ids"), ids_to_json(selection.ids()));
+    else
+        body.insert(QStringLiteral("filter"), dead_letter_filter_to_json(*selection.filter()));
+    return body;
+}
+
 QByteArray to_body(const QJsonObject& json) {
     return QJsonDocument(json).toJson(QJsonDocument::Compact);
 }
@@ -69,8 +79,7 @@ QByteArray to_body(const QJsonObject& json) {
 template <typename T>
 T parsed(std::optional<T> value, const std::string& error, const char* what) {
     if (!value)
-        throw std::runtime_error(std::string("the engine's answer is not ") + what + ": " +
-                                 error);
+        throw std::runtime_error(std::string("the engine's answer is not ") + what + ": " + error);
     return std::move(*value);
 }
 
@@ -91,16 +100,15 @@ void add_report(ReplayReport& total, const ReplayReport& chunk, size_t max_lines
 }  // namespace
 
 RemoteDeadLetterStore::RemoteDeadLetterStore(QUrl base, QString token,
+                                             const std::atomic<bool>* give_up,
                                              std::chrono::milliseconds timeout)
-    : base_(std::move(base)), token_(std::move(token)), timeout_(timeout) {}
+    : base_(std::move(base)), token_(std::move(token)), give_up_(give_up), timeout_(timeout) {}
 
 RemoteDeadLetterStore::~RemoteDeadLetterStore() = default;
 
-RemoteDeadLetterStore::Answer RemoteDeadLetterStore::call(const QByteArray& method,
-                                                          const QString& path,
-                                                          const QUrlQuery& query,
-                                                          const QByteArray& body,
-                                                          std::initializer_list<int> also_accepted) {
+RemoteDeadLetterStore::Answer RemoteDeadLetterStore::call(
+    const QByteArray& method, const QString& path, const QUrlQuery& query, const QByteArray& body,
+    std::initializer_list<int> also_accepted) {
     if (!network_)
         network_ = std::make_unique<QNetworkAccessManager>();
     QUrl url = api_url(base_, path);
@@ -109,6 +117,14 @@ RemoteDeadLetterStore::Answer RemoteDeadLetterStore::call(const QByteArray& meth
         network_->sendCustomRequest(api_request(url, token_, timeout_), method, body);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer give_up_check;
+    if (give_up_) {
+        QObject::connect(&give_up_check, &QTimer::timeout, reply, [this, reply] {
+            if (give_up_->load())
+                reply->abort();  // finishes the reply: the loop ends
+        });
+        give_up_check.start(100);
+    }
     if (!reply->isFinished())
         loop.exec();
     Answer answer;
@@ -118,9 +134,9 @@ RemoteDeadLetterStore::Answer RemoteDeadLetterStore::call(const QByteArray& meth
     answer.entry_count = reply->rawHeader(kEntryCountHeader);
     const QString network_error = reply->errorString();
     delete reply;
-    const bool accepted = answer.status == 200 ||
-                          std::find(also_accepted.begin(), also_accepted.end(), answer.status) !=
-                              also_accepted.end();
+    const bool accepted =
+        answer.status == 200 ||
+        std::find(also_accepted.begin(), also_accepted.end(), answer.status) != also_accepted.end();
     if (!accepted)
         throw std::runtime_error(
             describe_api_failure(method, url, answer.status, network_error, answer.body)
@@ -134,10 +150,10 @@ QJsonValue RemoteDeadLetterStore::call_json(const QByteArray& method, const QStr
     QJsonParseError error{};
     const QJsonDocument document = QJsonDocument::fromJson(answer.body, &error);
     if (error.error != QJsonParseError::NoError)
-        throw std::runtime_error(QStringLiteral("%1 %2: the answer is not JSON: %3")
-                                     .arg(QString::fromLatin1(method), answer.url.toString(),
-                                          error.errorString())
-                                     .toStdString());
+        throw std::runtime_error(
+            QStringLiteral("%1 %2: the answer is not JSON: %3")
+                .arg(QString::fromLatin1(method), answer.url.toString(), error.errorString())
+                .toStdString());
     return document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
 }
 
@@ -174,11 +190,11 @@ std::vector<DeadLetterSummary> RemoteDeadLetterStore::page(const DeadLetterFilte
 
 std::vector<ReasonCount> RemoteDeadLetterStore::counts_by_reason(const DeadLetterFilter& filter) {
     std::string error;
-    return parsed(reason_counts_from_json(
-                      call_json("GET", kRoot + QStringLiteral("/reasons"), filter_query(filter))
-                          .toArray(),
-                      &error),
-                  error, "a list of reason counts");
+    return parsed(
+        reason_counts_from_json(
+            call_json("GET", kRoot + QStringLiteral("/reasons"), filter_query(filter)).toArray(),
+            &error),
+        error, "a list of reason counts");
 }
 
 std::optional<DeadLetterEntry> RemoteDeadLetterStore::read(int64_t id) {
@@ -186,8 +202,9 @@ std::optional<DeadLetterEntry> RemoteDeadLetterStore::read(int64_t id) {
     if (answer.status == 404)
         return std::nullopt;
     std::string error;
-    return parsed(dead_letter_entry_from_json(QJsonDocument::fromJson(answer.body).object(), &error),
-                  error, "a dead-letter entry");
+    return parsed(
+        dead_letter_entry_from_json(QJsonDocument::fromJson(answer.body).object(), &error), error,
+        "a dead-letter entry");
 }
 
 EditResult RemoteDeadLetterStore::edit_payload(int64_t id, const std::string& new_payload,
@@ -195,8 +212,9 @@ EditResult RemoteDeadLetterStore::edit_payload(int64_t id, const std::string& ne
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("actor"), QString::fromStdString(actor));
     // A refused edit comes back as 400 with the EditResult saying why; an unknown id as 404.
-    const Answer answer = call("PUT", kRoot + u'/' + QString::number(id) + QStringLiteral("/payload"),
-                               query, QByteArray::fromStdString(new_payload), {400, 404});
+    const Answer answer =
+        call("PUT", kRoot + u'/' + QString::number(id) + QStringLiteral("/payload"), query,
+             QByteArray::fromStdString(new_payload), {400, 404});
     if (answer.status == 404)
         return EditResult{false, false, "no dead-letter entry " + std::to_string(id)};
     std::string error;
@@ -232,8 +250,9 @@ ReplayReport RemoteDeadLetterStore::replay(const DeadLetterSelection& selection,
     const size_t chunk = size_t(std::clamp(options.chunk_size, 1, kMaxPage));
     size_t lines_before = 0;
     for (size_t start = 0; start < ids.size(); start += chunk) {
-        const std::vector<int64_t> part(ids.begin() + std::ptrdiff_t(start),
-                                        ids.begin() + std::ptrdiff_t(std::min(start + chunk, ids.size())));
+        const std::vector<int64_t> part(
+            ids.begin() + std::ptrdiff_t(start),
+            ids.begin() + std::ptrdiff_t(std::min(start + chunk, ids.size())));
         const QJsonObject body{{"ids", ids_to_json(part)},
                                {"dry_run", options.dry_run},
                                {"max_attempts", options.max_attempts},
@@ -253,19 +272,15 @@ ReplayReport RemoteDeadLetterStore::replay(const DeadLetterSelection& selection,
         }
     }
     if (lines_before > report.outcomes.size())
-        report.outcomes.push_back("… and " + std::to_string(lines_before - report.outcomes.size()) +
-                                  " more");
+        report.outcomes.push_back(
+            "... and " + std::to_string(lines_before - report.outcomes.size()) + " more entries");
     return report;
 }
 
 DiscardResult RemoteDeadLetterStore::discard(const DeadLetterSelection& selection,
                                              const std::string& note, const std::string& actor) {
-    QJsonObject body{{"note", QString::fromStdString(note)},
-                     {"actor", QString::fromStdString(actor)}};
-    if (selection.by_ids())
-        body.insert(QStringLiteral("ids"), ids_to_json(selection.ids()));
-    else
-        body.insert(QStringLiteral("filter"), dead_letter_filter_to_json(*selection.filter()));
+    const QJsonObject body = selection_body(selection, {{"note", QString::fromStdString(note)},
+                                                        {"actor", QString::fromStdString(actor)}});
     std::string error;
     return parsed(
         discard_result_from_json(
@@ -277,12 +292,9 @@ DiscardResult RemoteDeadLetterStore::discard(const DeadLetterSelection& selectio
 int64_t RemoteDeadLetterStore::export_entries(const DeadLetterSelection& selection,
                                               ExportFormat format, std::ostream& out,
                                               const std::string& actor) {
-    QJsonObject body{{"format", format == ExportFormat::Csv ? "csv" : "jsonl"},
-                     {"actor", QString::fromStdString(actor)}};
-    if (selection.by_ids())
-        body.insert(QStringLiteral("ids"), ids_to_json(selection.ids()));
-    else
-        body.insert(QStringLiteral("filter"), dead_letter_filter_to_json(*selection.filter()));
+    const QJsonObject body =
+        selection_body(selection, {{"format", format == ExportFormat::Csv ? "csv" : "jsonl"},
+                                   {"actor", QString::fromStdString(actor)}});
     const Answer answer = call("POST", kRoot + QStringLiteral("/export"), {}, to_body(body));
     out.write(answer.body.constData(), std::streamsize(answer.body.size()));
     out.flush();
@@ -292,9 +304,10 @@ int64_t RemoteDeadLetterStore::export_entries(const DeadLetterSelection& selecti
     bool ok = false;
     const int64_t entries = answer.entry_count.toLongLong(&ok);
     if (!ok)
-        throw std::runtime_error(QStringLiteral("POST %1: the answer has no %2 header")
-                                     .arg(answer.url.toString(), QString::fromLatin1(kEntryCountHeader))
-                                     .toStdString());
+        throw std::runtime_error(
+            QStringLiteral("POST %1: the answer has no %2 header")
+                .arg(answer.url.toString(), QString::fromLatin1(kEntryCountHeader))
+                .toStdString());
     return entries;
 }
 
@@ -302,7 +315,8 @@ std::vector<DeadLetterAuditRow> RemoteDeadLetterStore::audit_log(int limit) {
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("limit"), QString::number(std::clamp(limit, 1, 10000)));
     std::vector<DeadLetterAuditRow> rows;
-    for (const QJsonValue& row : call_json("GET", kRoot + QStringLiteral("/audit"), query).toArray()) {
+    for (const QJsonValue& row :
+         call_json("GET", kRoot + QStringLiteral("/audit"), query).toArray()) {
         std::string error;
         rows.push_back(parsed(audit_row_from_json(row.toObject(), &error), error, "an audit row"));
     }

@@ -14,6 +14,7 @@
 #include <QByteArray>
 #include <QString>
 #include <QUrl>
+#include <atomic>
 #include <chrono>
 #include <memory>
 
@@ -27,8 +28,9 @@ namespace spillway {
 
 class RemoteDeadLetterStore final : public DeadLetterBackend {
 public:
-    // base: the engine's API address (http://host:port); token: its bearer token.
-    RemoteDeadLetterStore(QUrl base, QString token,
+    // base: the engine's API address (http://host:port); token: its bearer token. A request
+    // waiting for its answer is abandoned when *give_up turns true (the service is closing).
+    RemoteDeadLetterStore(QUrl base, QString token, const std::atomic<bool>* give_up = nullptr,
                           std::chrono::milliseconds timeout = std::chrono::seconds(60));
     ~RemoteDeadLetterStore() override;
 
@@ -64,6 +66,7 @@ private:
 
     QUrl base_;
     QString token_;
+    const std::atomic<bool>* give_up_;
     std::chrono::milliseconds timeout_;
     std::unique_ptr<QNetworkAccessManager> network_;  // made on first use, on the worker thread
 };

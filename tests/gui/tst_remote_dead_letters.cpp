@@ -4,7 +4,8 @@
 // the demo's malformed entries, the detail shows an entry's payload, an edit to valid JSON is
 // dry-run then replayed (the entry ends "replayed", the event is in the engine's events table),
 // Cancel stops a chunked replay, discard and export are audited, and a wrong token reads as
-// HTTP 401 with the URL and without the token.
+// HTTP 401 with the URL and without the token. A RemoteConsole points the window's workbench at
+// the engine it connects to and clears it when it leaves.
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -21,6 +22,8 @@
 
 #include "support/child_service.h"
 #include "support/test_main.h"
+#include "ui/active_engine.h"
+#include "ui/connection_profile.h"
 #include "ui/dead_letter_audit_model.h"
 #include "ui/dead_letter_detail_pane.h"
 #include "ui/dead_letter_model.h"
@@ -28,6 +31,8 @@
 #include "ui/dead_letter_reason_model.h"
 #include "ui/dead_letter_replay_dialog.h"
 #include "ui/dead_letter_service.h"
+#include "ui/main_window.h"
+#include "ui/remote_console.h"
 #include "ui/remote_engine_api.h"
 
 using namespace spillway;
@@ -97,18 +102,12 @@ private slots:
         token_file.write(kToken.toUtf8() + "\n");
         token_file.close();
         token_file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        engine_.start(QStringLiteral(SPILLWAY_BINARY),
-                      {"--headless", "--demo", "--rate", "400", "--events", "0", "--partitions",
-                       "3", "--malformed-share", "0.05", "--listen", "127.0.0.1:0",
-                       "--api-token-file", token_path});
-        quint16 port = 0;
-        (void)QTest::qWaitFor(
-            [&] {
-                err_ += QString::fromLocal8Bit(engine_.readAllStandardError());
-                port = test::served_port(err_);
-                return port != 0 || engine_.state() == QProcess::NotRunning;
-            },
-            60000);
+        const quint16 port =
+            test::start_serving(engine_, QStringLiteral(SPILLWAY_BINARY),
+                                {"--headless", "--demo", "--rate", "400", "--events", "0",
+                                 "--partitions", "3", "--malformed-share", "0.05", "--listen",
+                                 "127.0.0.1:0", "--api-token-file", token_path},
+                                err_);
         QVERIFY2(port != 0, qPrintable(test::output_tail(err_)));
         base_ = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
     }
@@ -139,8 +138,8 @@ private slots:
         const DeadLetterSummary first = page->model()->summary(0);
         QVERIFY(first.id > 0);
         QVERIFY(!first.reason.empty());
-        QVERIFY(!page->findChild<QLabel*>(QStringLiteral("label_dead_letter_problem"))
-                     ->isVisible());
+        QVERIFY(
+            !page->findChild<QLabel*>(QStringLiteral("label_dead_letter_problem"))->isVisible());
     }
 
     // Read, edit, dry run, replay: the engine stores the fixed event and marks the entry.
@@ -154,13 +153,13 @@ private slots:
         page->selectIds({id});
         QVERIFY(shown.wait(kTimeoutMs));
         DeadLetterDetailPane* detail = page->detailPane();
-        const QString stored =
-            api_entry(base_, id).value(QStringLiteral("payload")).toString();
+        const QString stored = api_entry(base_, id).value(QStringLiteral("payload")).toString();
         QVERIFY2(stored.startsWith(QStringLiteral("garbage: device reboot")), qPrintable(stored));
         QCOMPARE(detail->payloadEditor()->toPlainText(), stored);
 
         const QString event_id = QStringLiteral("remote-fixed-%1").arg(id);
-        const QString fixed = QStringLiteral("{\"event_id\":\"%1\",\"note\":\"fixed\"}").arg(event_id);
+        const QString fixed =
+            QStringLiteral("{\"event_id\":\"%1\",\"note\":\"fixed\"}").arg(event_id);
         detail->payloadEditor()->setPlainText(fixed);
         QTRY_VERIFY_WITH_TIMEOUT(detail->saveButton()->isEnabled(), 5000);
         detail->saveButton()->click();
@@ -279,6 +278,28 @@ private slots:
                                  kTimeoutMs);
         QVERIFY(page->grab().save(QDir::tempPath() +
                                   QStringLiteral("/spillway_remote_dead_letters.png")));
+    }
+
+    // The console: connecting with a remote-engine profile points the window's workbench at that
+    // engine; leaving it puts the workbench back to "not connected".
+    void consoleWorkbenchFollowsTheRemoteEngine() {
+        ActiveEngine active;
+        MainWindow window(ConsoleServices{[&active] { return active.snapshot(); }, &active});
+        RemoteConsole remote(window, active, [&active] { active.clear(); });
+        window.show();
+        ConnectionProfile profile;
+        profile.name = QStringLiteral("remote dead letters");
+        profile.kind = ProfileKind::RemoteEngine;
+        profile.engine_url = base_.toString();
+        profile.api_token = kToken;
+        remote.connectTo(profile);
+        DeadLetterPage* page = window.deadLetterPage();
+        QVERIFY(page->service());
+        QTRY_VERIFY_WITH_TIMEOUT(page->model()->rowCount() > 0 && page->reasonModel()->total() > 0,
+                                 kTimeoutMs);
+        remote.disconnect();
+        QVERIFY(!page->service());
+        QCOMPARE(page->model()->rowCount(), 0);
     }
 
     // A wrong token: the page says which request failed and why, without the token.
