@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/dead_letter_store.h"
+#include "core/dead_letter_backend.h"
 
 namespace spillway {
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <sstream>
 
 #include "core/dead_letter_json.h"
 #include "core/engine.h"
@@ -352,6 +353,30 @@ void ControlApi::handle_dead_letters(const HttpRequest& request,
         return run_on_store(
             [selection, note, actor](DeadLetterStore& store) {
                 return json_response(discard_result_to_json(store.discard(selection, note, actor)));
+            },
+            respond);
+    }
+    if (depth == 4 && part == "export" && method == "POST") {
+        // The whole file in one answer (a remote console writes it locally), audited here.
+        const QJsonObject body = body_object(request);
+        const DeadLetterSelection selection = selection_from_body(body);
+        const QString format_text = body.value("format").toString("jsonl");
+        if (format_text != "jsonl" && format_text != "csv")
+            throw BadRequest{"format: expected \"jsonl\" or \"csv\""};
+        const ExportFormat format =
+            format_text == "csv" ? ExportFormat::Csv : ExportFormat::JsonLines;
+        const std::string actor = actor_from(body);
+        return run_on_store(
+            [selection, format, actor](DeadLetterStore& store) {
+                std::ostringstream out;
+                const int64_t entries = store.export_entries(selection, format, out, actor);
+                HttpResponse response;
+                response.content_type = format == ExportFormat::Csv
+                                            ? "text/csv; charset=utf-8"
+                                            : "application/x-ndjson; charset=utf-8";
+                response.headers["X-Spillway-Entries"] = QByteArray::number(qint64(entries));
+                response.body = QByteArray::fromStdString(out.str());
+                return response;
             },
             respond);
     }

@@ -105,7 +105,10 @@ Console::Console(RunPlan plan, QObject* parent)
         show_start_error(window, message);
     });
     connect(session, &EngineSession::stopped, this, [this, window] {
-        window->deadLetterPage()->clearStore();
+        // --- remote engine (issue 6): a drain ending after a remote connect keeps its workbench
+        if (!remote_->connected())
+            window->deadLetterPage()->clearStore();
+        // --- end remote engine
         window->setDrainOnClose(false);
         if (drain_dialog_) {
             drain_dialog_->finish();

@@ -77,7 +77,9 @@ void DeadLetterModel::start_over(int limit, bool keep_rows) {
     request.limit = limit;
     service_->run(
         this, tr("loading dead letters"),
-        [filter = filter_, request](DeadLetterStore& store) { return store.page(filter, request); },
+        [filter = filter_, request](DeadLetterBackend& store) {
+            return store.page(filter, request);
+        },
         [this, job, limit, keep_rows](std::vector<DeadLetterSummary> rows) {
             if (!jobs_.isLatest(job))
                 return;
@@ -130,7 +132,7 @@ void DeadLetterModel::apply_refresh(std::vector<DeadLetterSummary> rows, int lim
 void DeadLetterModel::request_count(uint64_t job) {
     service_->run(
         this, tr("counting dead letters"),
-        [filter = filter_](DeadLetterStore& store) { return store.count(filter); },
+        [filter = filter_](DeadLetterBackend& store) { return store.count(filter); },
         [this, job](int64_t total) {
             if (!jobs_.isLatest(job))
                 return;
@@ -158,7 +160,9 @@ void DeadLetterModel::fetchMore(const QModelIndex& parent) {
         request.after_id = rows_.back().id;
     service_->run(
         this, tr("loading more dead letters"),
-        [filter = filter_, request](DeadLetterStore& store) { return store.page(filter, request); },
+        [filter = filter_, request](DeadLetterBackend& store) {
+            return store.page(filter, request);
+        },
         [this, job, limit = request.limit](std::vector<DeadLetterSummary> rows) {
             if (!jobs_.isLatest(job))
                 return;

@@ -29,6 +29,7 @@
 #include "ui/dead_letter_replay_dialog.h"
 #include "ui/dead_letter_service.h"
 #include "ui/format.h"
+#include "ui/remote_dead_letter_store.h"
 #include "ui/theme.h"
 
 namespace spillway {
@@ -405,8 +406,23 @@ QWidget* DeadLetterPage::build_actions() {
 }
 
 void DeadLetterPage::setStore(const SinkOptions& sink, const DecoderOptions& decoder) {
+    use_service(std::make_unique<DeadLetterService>(sink, decoder), decoder);
+}
+
+void DeadLetterPage::setRemote(const QUrl& engine_url, const QString& token) {
+    // The remote engine judges payloads with its own decoder options; the detail pane's hint uses
+    // the defaults, the engine's answer to an edit is what counts.
+    use_service(
+        std::make_unique<DeadLetterService>([engine_url, token](const std::atomic<bool>& stopping) {
+            return std::make_unique<RemoteDeadLetterStore>(engine_url, token, &stopping);
+        }),
+        DecoderOptions{});
+}
+
+void DeadLetterPage::use_service(std::unique_ptr<DeadLetterService> service,
+                                 const DecoderOptions& decoder) {
     model_->setService(nullptr);
-    service_ = std::make_unique<DeadLetterService>(sink, decoder);
+    service_ = std::move(service);
     decoder_ = decoder;
     detail_->setDecoderOptions(decoder);
     connect(service_.get(), &DeadLetterService::failed, this, &DeadLetterPage::show_problem);
@@ -415,7 +431,7 @@ void DeadLetterPage::setStore(const SinkOptions& sink, const DecoderOptions& dec
     // ensure_schema: the workbench may open before the engine made the tables.
     service_->run(
         this, tr("preparing the dead-letter tables"),
-        [](DeadLetterStore& store) { store.ensure_schema(); }, [] {},
+        [](DeadLetterBackend& store) { store.ensure_schema(); }, [] {},
         [](const QString&) {});  // without CREATE rights the tables must exist; queries will tell
     model_->setFilter(currentFilter());
     model_->setService(service_.get());
@@ -507,7 +523,7 @@ void DeadLetterPage::load_reason_counts() {
     const uint64_t job = ++reason_job_;
     service_->run(
         this, tr("counting by reason"),
-        [filter](DeadLetterStore& store) { return store.counts_by_reason(filter); },
+        [filter](DeadLetterBackend& store) { return store.counts_by_reason(filter); },
         [this, job](std::vector<ReasonCount> counts) {
             if (job != reason_job_)
                 return;
@@ -523,7 +539,7 @@ void DeadLetterPage::load_audit() {
     const uint64_t job = ++audit_job_;
     service_->run(
         this, tr("reading the audit log"),
-        [](DeadLetterStore& store) { return store.audit_log(kAuditRows); },
+        [](DeadLetterBackend& store) { return store.audit_log(kAuditRows); },
         [this, job](std::vector<DeadLetterAuditRow> rows) {
             if (job != audit_job_)
                 return;
@@ -595,7 +611,7 @@ void DeadLetterPage::load_entry(int64_t id) {
     const uint64_t job = ++detail_job_;
     service_->run(
         this, tr("reading entry %1").arg(id),
-        [id](DeadLetterStore& store) { return store.read(id); },
+        [id](DeadLetterBackend& store) { return store.read(id); },
         [this, job, id](std::optional<DeadLetterEntry> entry) {
             if (job != detail_job_)
                 return;
@@ -619,7 +635,7 @@ void DeadLetterPage::save_payload(int64_t id, const QByteArray& payload) {
     service_->run(
         this, tr("saving the payload of entry %1").arg(id),
         [id, payload = payload.toStdString(), actor = DeadLetterService::actor().toStdString()](
-            DeadLetterStore& store) { return store.edit_payload(id, payload, actor); },
+            DeadLetterBackend& store) { return store.edit_payload(id, payload, actor); },
         [this, id](EditResult result) {
             set_action_status(QString::fromStdString(result.message), result.ok);
             load_entry(id);
@@ -715,7 +731,7 @@ void DeadLetterPage::discard(const DeadLetterSelection& selection, const QString
     service_->run(
         this, tr("discarding"),
         [selection, note = note.toStdString(), actor = DeadLetterService::actor().toStdString()](
-            DeadLetterStore& store) { return store.discard(selection, note, actor); },
+            DeadLetterBackend& store) { return store.discard(selection, note, actor); },
         [this](DiscardResult result) {
             set_action_status(QString::fromStdString(result.message), true);
             refresh();
@@ -747,7 +763,7 @@ void DeadLetterPage::exportTo(const DeadLetterSelection& selection, ExportFormat
     service_->run(
         this, tr("exporting to %1").arg(path),
         [selection, format, path = path.toStdString(),
-         actor = DeadLetterService::actor().toStdString()](DeadLetterStore& store) {
+         actor = DeadLetterService::actor().toStdString()](DeadLetterBackend& store) {
             std::ofstream out(path, std::ios::binary | std::ios::trunc);
             if (!out)
                 throw std::runtime_error("cannot open " + path + " for writing");

@@ -21,6 +21,7 @@ class QStackedWidget;
 class QTabWidget;
 class QTableView;
 class QTimer;
+class QUrl;
 
 namespace spillway {
 
@@ -40,6 +41,9 @@ public:
     // Works on the dead-letter table of `sink` (its conninfo and table names), judging payloads
     // with `decoder` (the engine's options). Replaces the store in use, if any.
     void setStore(const SinkOptions& sink, const DecoderOptions& decoder = {});
+    // Works on a remote engine's dead-letter table through its control API (engine_url:
+    // http://host:port; token: its bearer token). Replaces the store in use, if any.
+    void setRemote(const QUrl& engine_url, const QString& token);
     // Back to the "not connected" state.
     void clearStore();
     DeadLetterService* service() const { return service_.get(); }
@@ -84,6 +88,7 @@ signals:
     void entryShown(qint64 id);
 
 private:
+    void use_service(std::unique_ptr<DeadLetterService> service, const DecoderOptions& decoder);
     QWidget* build_filter_bar();
     QWidget* build_reason_list();
     QWidget* build_actions();

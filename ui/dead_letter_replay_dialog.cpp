@@ -147,7 +147,7 @@ void DeadLetterReplayDialog::run(bool dry_run) {
     };
     service_->run(
         this, dry_run ? tr("dry run") : tr("replay"),
-        [selection = selection_, options](DeadLetterStore& store) {
+        [selection = selection_, options](DeadLetterBackend& store) {
             return store.replay(selection, options);
         },
         [this, dry_run](ReplayReport report) {

@@ -6,10 +6,18 @@
 
 namespace spillway {
 
-DeadLetterService::DeadLetterService(SinkOptions sink, DecoderOptions decoder, QObject* parent)
-    : QObject(parent), sink_(std::move(sink)), decoder_(std::move(decoder)) {
+DeadLetterService::DeadLetterService(BackendFactory make_backend, QObject* parent)
+    : QObject(parent), make_backend_(std::move(make_backend)) {
     thread_ = std::thread([this] { worker(); });
 }
+
+DeadLetterService::DeadLetterService(SinkOptions sink, DecoderOptions decoder, QObject* parent)
+    : DeadLetterService(
+          [sink = std::move(sink), decoder = std::move(decoder)](
+              const std::atomic<bool>&) -> std::unique_ptr<DeadLetterBackend> {
+              return std::make_unique<DeadLetterStore>(sink, decoder);
+          },
+          parent) {}
 
 DeadLetterService::~DeadLetterService() {
     {
@@ -70,11 +78,11 @@ void DeadLetterService::report_failure(QPointer<QObject> receiver, const QString
 }
 
 void DeadLetterService::worker() {
-    // The store connects lazily, on its first query, so constructing it does no I/O.
-    std::unique_ptr<DeadLetterStore> store;
+    // Backends connect lazily, on their first request, so constructing one does no I/O.
+    std::unique_ptr<DeadLetterBackend> store;
     QString store_problem;
     try {
-        store = std::make_unique<DeadLetterStore>(sink_, decoder_);
+        store = make_backend_(stopping_);
     } catch (const std::exception& error) {
         store_problem = QString::fromStdString(error.what());
     }
@@ -95,7 +103,7 @@ void DeadLetterService::worker() {
         --running_;
     }
     lock.unlock();
-    store.reset();  // closes the connection on the thread that opened it
+    store.reset();  // closes the connections on the thread that opened them
 }
 
 }  // namespace spillway

@@ -1,10 +1,11 @@
 #pragma once
-// The dead-letter workbench's way to the store: one long-lived worker thread owns the
-// DeadLetterStore (it holds one PostgreSQL connection, and a connection belongs to one thread)
-// and runs the workbench's requests in order. Answers come back to the GUI thread as queued
-// calls, so the GUI thread never waits on the database. A view that may ask again before the
-// answer comes (the operator is still typing a filter) numbers its requests with DeadLetterJobs
-// and drops answers that are no longer the latest (hotspot's JobTracker).
+// The dead-letter workbench's way to the store: one long-lived worker thread owns the backend (a
+// DeadLetterStore holds one PostgreSQL connection, a RemoteDeadLetterStore its own network
+// manager, and either belongs to one thread) and runs the workbench's requests in order. Answers
+// come back to the GUI thread as queued calls, so the GUI thread never waits on the database. A
+// view that may ask again before the answer comes (the operator is still typing a filter) numbers
+// its requests with DeadLetterJobs and drops answers that are no longer the latest (hotspot's
+// JobTracker).
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -19,6 +20,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "core/dead_letter_backend.h"
 #include "core/dead_letter_store.h"
 
 namespace spillway {
@@ -38,19 +40,23 @@ private:
 class DeadLetterService : public QObject {
     Q_OBJECT
 public:
-    // decoder: the engine's decoder options, so a replayed or edited entry is judged as a live
-    // one would be.
+    // Makes the backend on the worker thread, which then owns it; a throw is reported by every
+    // request. `stopping` turns true when the service is being destroyed: a backend that waits
+    // (on the network) gives up then, so the GUI thread is not held up joining the worker.
+    using BackendFactory =
+        std::function<std::unique_ptr<DeadLetterBackend>(const std::atomic<bool>& stopping)>;
+    explicit DeadLetterService(BackendFactory make_backend, QObject* parent = nullptr);
+    // The embedded engine's table in SQL. decoder: the engine's decoder options, so a replayed
+    // or edited entry is judged as a live one would be.
     DeadLetterService(SinkOptions sink, DecoderOptions decoder, QObject* parent = nullptr);
     // Asks a running replay to stop after its current chunk, lets the current request finish,
     // drops the queued ones and joins the worker.
     ~DeadLetterService() override;
 
-    const SinkOptions& sink() const { return sink_; }
-    const DecoderOptions& decoder() const { return decoder_; }
     // The operator's name as written into the audit table.
     static QString actor();
 
-    // Runs work(store) on the worker thread, then done(result) on the GUI thread while `receiver`
+    // Runs work(backend) on the worker thread, then done(result) on the GUI thread while `receiver`
     // still exists. A failure (any exception) goes to failed(message) instead, or, without a
     // handler, to the failed() signal. The message starts with `operation`.
     template <typename Work, typename Done>
@@ -72,14 +78,13 @@ signals:
     void answered();
 
 private:
-    using Task = std::function<void(DeadLetterStore*, const QString& store_problem)>;
+    using Task = std::function<void(DeadLetterBackend*, const QString& store_problem)>;
     void post(Task task);
     void worker();
     void report_failure(QPointer<QObject> receiver, const QString& message,
                         std::function<void(const QString&)> on_failure);
 
-    const SinkOptions sink_;
-    const DecoderOptions decoder_;
+    const BackendFactory make_backend_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Task> tasks_;
@@ -91,10 +96,10 @@ private:
 template <typename Work, typename Done>
 void DeadLetterService::run(QObject* receiver, const QString& operation, Work work, Done done,
                             std::function<void(const QString&)> on_failure) {
-    using Result = std::invoke_result_t<Work&, DeadLetterStore&>;
+    using Result = std::invoke_result_t<Work&, DeadLetterBackend&>;
     post([this, guard = QPointer<QObject>(receiver ? receiver : this), operation,
           work = std::move(work), done = std::move(done), on_failure = std::move(on_failure)](
-             DeadLetterStore* store, const QString& store_problem) mutable {
+             DeadLetterBackend* store, const QString& store_problem) mutable {
         if (!store) {
             report_failure(guard, operation + QStringLiteral(": ") + store_problem, on_failure);
             return;

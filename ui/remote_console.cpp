@@ -2,6 +2,7 @@
 
 #include "ui/active_engine.h"
 #include "ui/console_status_bar.h"
+#include "ui/dead_letter_page.h"
 #include "ui/log.h"
 #include "ui/main_window.h"
 
@@ -27,6 +28,7 @@ RemoteConsole::RemoteConsole(MainWindow& window, ActiveEngine& active,
         if (!shown_) {
             // Never reached: say why on the empty page instead of a spinner that never ends.
             session_.stop();
+            window_.deadLetterPage()->clearStore();
             use_embedded_();
             window_.showNoConnection(problem);
         }
@@ -51,6 +53,8 @@ void RemoteConsole::connectTo(const ConnectionProfile& profile) {
     active_.use(&session_, [this] { return session_.snapshot(); });
     qCInfo(lcConsole) << "connecting to the remote engine of profile" << profile.name;
     session_.start(QUrl(profile.engine_url.trimmed()), profile.api_token);
+    // The workbench asks the same engine, through the dead-letter routes of its API.
+    window_.deadLetterPage()->setRemote(QUrl(profile.engine_url.trimmed()), profile.api_token);
 }
 
 void RemoteConsole::disconnect() {
@@ -58,6 +62,7 @@ void RemoteConsole::disconnect() {
         return;
     session_.stop();
     show_problem(window_, QString());
+    window_.deadLetterPage()->clearStore();
     use_embedded_();
 }
 

@@ -1,9 +1,10 @@
 #pragma once
 // The console's side of a remote engine: connecting with a "remote engine" profile points the
 // window's ActiveEngine at a RemoteEngineSession, so the dashboard and the tuning page show and
-// tune the remote engine as they do the embedded one. Failed requests go to the status bar with
-// their URL and HTTP status; closing the window only stops polling (the remote engine is a
-// service and keeps running). The embedded session's wiring stays in console.cpp.
+// tune the remote engine as they do the embedded one, and the dead-letter workbench works on its
+// table through the API. Failed requests go to the status bar with their URL and HTTP status;
+// closing the window only stops polling (the remote engine is a service and keeps running). The
+// embedded session's wiring stays in console.cpp.
 #include <QObject>
 #include <functional>
 

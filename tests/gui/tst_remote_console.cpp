@@ -123,16 +123,7 @@ QString write_token_file(const QTemporaryDir& dir) {
 
 // Starts `arguments` and waits until it serves its API; 0 when it did not within a minute.
 quint16 start_serving(QProcess& child, const QStringList& arguments, QString& err) {
-    child.start(QStringLiteral(SPILLWAY_BINARY), arguments);
-    quint16 port = 0;
-    (void)QTest::qWaitFor(
-        [&] {
-            err += QString::fromLocal8Bit(child.readAllStandardError());
-            port = test::served_port(err);
-            return port != 0 || child.state() == QProcess::NotRunning;
-        },
-        60000);
-    return port;
+    return test::start_serving(child, QStringLiteral(SPILLWAY_BINARY), arguments, err);
 }
 
 void stop_child(QProcess& child) {

@@ -352,6 +352,30 @@ private slots:
             actions << row.toObject().value("action").toString();
         QVERIFY2(actions.contains("discard") && actions.contains("edit"), qPrintable(actions.join(',')));
 
+        // Export: the file in the answer, its entry count in a header, audited.
+        reply = http_request(port_, "POST", "/api/v1/dead-letters/export",
+                             json({{"ids", QJsonArray{qint64(first->id), other}},
+                                   {"format", "csv"},
+                                   {"actor", "tester"}}),
+                             kToken);
+        QVERIFY2(reply.status == 200, qPrintable(reply.body));
+        QCOMPARE(reply.headers["x-spillway-entries"], QByteArray("2"));
+        QVERIFY(reply.headers["content-type"].startsWith("text/csv"));
+        QVERIFY(reply.body.startsWith("id,"));
+        QVERIFY(reply.body.contains("api-fixed-1"));
+        reply = http_request(port_, "POST", "/api/v1/dead-letters/export",
+                             json({{"filter", QJsonObject{{"statuses", QJsonArray{"discarded"}}}}}),
+                             kToken);
+        QVERIFY2(reply.status == 200, qPrintable(reply.body));
+        QCOMPARE(reply.headers["x-spillway-entries"], QByteArray("1"));
+        QCOMPARE(reply.body.count('\n'), 1);
+        QCOMPARE(http_request(port_, "POST", "/api/v1/dead-letters/export",
+                              json({{"ids", QJsonArray{other}}, {"format", "xml"}}), kToken)
+                     .status,
+                 400);
+        reply = get("/api/v1/dead-letters/audit?limit=1");
+        QCOMPARE(array(reply).first().toObject().value("action").toString(), QString("export"));
+
         QCOMPARE(get("/api/v1/dead-letters/99999999").status, 404);
         QCOMPARE(get("/api/v1/dead-letters?partition=x").status, 400);
         QCOMPARE(get("/api/v1/dead-letters?colour=red").status, 400);

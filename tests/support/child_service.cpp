@@ -54,4 +54,18 @@ quint16 served_port(const QString& err) {
     return match.hasMatch() ? static_cast<quint16>(match.captured(1).toUInt()) : 0;
 }
 
+quint16 start_serving(QProcess& child, const QString& program, const QStringList& arguments,
+                      QString& err) {
+    child.start(program, arguments);
+    quint16 port = 0;
+    (void)QTest::qWaitFor(
+        [&] {
+            err += QString::fromLocal8Bit(child.readAllStandardError());
+            port = served_port(err);
+            return port != 0 || child.state() == QProcess::NotRunning;
+        },
+        60000);
+    return port;
+}
+
 }  // namespace spillway::test

@@ -57,4 +57,9 @@ void wait_out_dead_member();
 // 0 when it has not (yet).
 quint16 served_port(const QString& err);
 
+// Starts `program` with `arguments` and waits until it serves its API: its port, or 0 when it did
+// not within a minute (or exited). What it wrote to stderr is appended to `err`.
+quint16 start_serving(QProcess& child, const QString& program, const QStringList& arguments,
+                      QString& err);
+
 }  // namespace spillway::test
