@@ -444,7 +444,7 @@ void KafkaSource::recreate_consumer(const std::map<std::string, std::string>& fe
     // As at close: commit what is durable, leave the group (serves the revoke callback).
     rd_kafka_poll(consumer_, 0);
     commit(true, true);
-    rd_kafka_consumer_close(consumer_);
+    leave_group();
     rd_kafka_destroy(consumer_);
     consumer_ = nullptr;
     try {
@@ -501,8 +501,30 @@ void KafkaSource::run() {
     // Final: commit everything durable, then leave the group (serves the revoke callback).
     rd_kafka_poll(consumer_, 0);
     commit(true, true);
-    rd_kafka_consumer_close(consumer_);
+    leave_group();
     refresh_lag();
+}
+
+void KafkaSource::leave_group() {
+    // rd_kafka_consumer_close() can block for ever in its internal unassign when a rebalance is
+    // still under way (librdkafka #4527, #4884; seen here with the mock cluster). Unsubscribing
+    // first and serving the revoke until nothing is assigned avoids it. Messages polled meanwhile
+    // are dropped unregistered: their offsets are never committed, so they are read again.
+    rd_kafka_unsubscribe(consumer_);
+    const auto deadline = Clock::now() + std::chrono::seconds(10);
+    while (Clock::now() < deadline) {
+        rd_kafka_topic_partition_list_t* assignment = nullptr;
+        const bool empty = rd_kafka_assignment(consumer_, &assignment) ==
+                               RD_KAFKA_RESP_ERR_NO_ERROR &&
+                           assignment && assignment->cnt == 0;
+        if (assignment)
+            rd_kafka_topic_partition_list_destroy(assignment);
+        if (empty)
+            break;
+        if (rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_, 50))
+            rd_kafka_message_destroy(message);
+    }
+    rd_kafka_consumer_close(consumer_);
 }
 
 }  // namespace spillway

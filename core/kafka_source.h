@@ -60,6 +60,7 @@ private:
     rd_kafka_s* create_consumer(const std::map<std::string, std::string>& fetch);
     void subscribe();
     void recreate_consumer(const std::map<std::string, std::string>& fetch);
+    void leave_group();
     void handle_message(rd_kafka_message_s* message);
     void apply_backpressure();
     void commit(bool all, bool synchronous);

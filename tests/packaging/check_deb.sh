@@ -55,7 +55,8 @@ done
 # package is named in Depends.
 binary_in_build=$(find "$build_dir/app" -maxdepth 1 -name spillway -type f)
 for soname in $(readelf -d "$binary_in_build" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-    path=$(ldconfig -p | awk -v so="$soname" '$1 == so && /x86-64|x86_64/ { print $NF; exit }')
+    # awk reads to the end: an early exit would SIGPIPE ldconfig, which pipefail turns into a failure.
+    path=$(ldconfig -p | awk -v so="$soname" '$1 == so && /x86-64|x86_64/ && !found { print $NF; found = 1 }')
     owner=$( { dpkg -S "$path" 2>/dev/null || dpkg -S "$(readlink -f "$path")"; } | head -1 | cut -d: -f1)
     if [ -z "$owner" ]; then
         fail "no Debian package owns $soname ($path)"
