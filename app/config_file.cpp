@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "app/option_table.h"
-#include "core/kafka_property_check.h"
-#include "core/secrets.h"
+#include "core/kafka/kafka_property_check.h"
+#include "core/common/secrets.h"
 
 namespace spillway {
 

@@ -8,18 +8,18 @@
 #include <cstdio>
 #include <filesystem>
 #include <iomanip>
+#include <mutex>
 #include <ostream>
 #include <sstream>
 #include <thread>
 
-#include "app/run_plan.h"
+#include "app/make_run_plan.h"
 #include "app/storage_summary.h"
-#include "core/demo_environment.h"
-#include "core/engine.h"
-#include "core/load_generator.h"
-#include "core/conninfo.h"
-#include "core/pg_connection.h"
-#include "core/secrets.h"
+#include "core/common/secrets.h"
+#include "core/kafka/end_offsets.h"
+#include "core/postgres/conninfo.h"
+#include "core/postgres/pg_connection.h"
+#include "core/session/session_host.h"
 #include "service/service_endpoint.h"
 
 namespace spillway {
@@ -27,6 +27,9 @@ namespace spillway {
 namespace {
 
 std::atomic<int> g_stop_signals{0};
+// POST /api/v1/drain: a graceful stop like the first signal, but not a signal: a second drain
+// request, or a signal after it, never turns into a fast exit.
+std::atomic<bool> g_drain_requested{false};
 
 extern "C" void on_stop_signal(int) {
     g_stop_signals.fetch_add(1);
@@ -120,83 +123,137 @@ void print_summary(std::ostream& out, const Snapshot& s, const LoadGeneratorStat
     out << "  peak RSS            " << fixed(peak_rss_mib(), 0) << " MiB\n";
 }
 
-// With --listen: /metrics and the control API next to the engine; POST /api/v1/drain asks for
-// the same graceful stop as SIGTERM.
-std::unique_ptr<ServiceEndpoint> start_endpoint(const AppOptions& options, Engine& engine,
-                                                std::ostream& err) {
+// With --listen: /metrics and the control API next to the engine, attached by the session host
+// so that it serves until the engine has drained. POST /api/v1/drain asks for the same graceful
+// stop as SIGTERM.
+SessionHooks::Attach endpoint_attachment(const AppOptions& options, std::ostream& err) {
     if (options.listen.empty())
         return nullptr;
-    auto endpoint = std::make_unique<ServiceEndpoint>(
-        engine, ServiceEndpointOptions{options.listen, options.api_token_file,
-                                       QCoreApplication::applicationVersion().toStdString(),
-                                       [] { g_stop_signals.fetch_add(1); }});
-    endpoint->start();
-    err << "Serving /metrics and the control API on http://" << endpoint->address()
-        << (options.api_token_file.empty() ? " (API off: no --api-token-file)" : "") << "\n";
-    return endpoint;
+    return [&options, &err](SessionHost& host) -> std::shared_ptr<void> {
+        auto endpoint = std::make_shared<ServiceEndpoint>(
+            *host.engine(),
+            ServiceEndpointOptions{options.listen, options.api_token_file,
+                                   QCoreApplication::applicationVersion().toStdString(),
+                                   [] { g_drain_requested = true; },
+                                   [&host] { return host.tier_snapshot(); }});
+        endpoint->start();
+        err << "Serving /metrics and the control API on http://" << endpoint->address()
+            << (options.api_token_file.empty() ? " (API off: no --api-token-file)" : "") << "\n";
+        return endpoint;
+    };
+}
+
+bool stop_asked() {
+    return g_stop_signals.load() > 0 || g_drain_requested.load();
 }
 
 // A graceful drain that a second SIGINT/SIGTERM cuts short: the process exits at once, and what
 // was not committed is simply read again by the next run.
-DrainReport drain_until_second_signal(Engine& engine) {
-    std::atomic<bool> drained{false};
-    std::thread fast_exit_watch([&drained] {
-        while (!drained.load() && g_stop_signals.load() < 2)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        if (!drained.load()) {
+void drain_until_second_signal(SessionHost& host) {
+    host.request_stop();
+    while (host.active()) {
+        if (g_stop_signals.load() >= 2) {
             std::fputs("stopped fast on a second signal; uncommitted offsets will be read again\n",
                        stderr);
             std::_Exit(130);
         }
-    });
-    const DrainReport drain = engine.drain_and_stop();
-    drained = true;
-    fast_exit_watch.join();
-    return drain;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    host.wait();
 }
 
+// What the host's hooks report to the headless runner's thread.
+struct HeadlessRun {
+    std::atomic<bool> started{false};
+    std::mutex mutex;  // guards failure
+    std::string failure;
+
+    SessionHooks hooks(const AppOptions& options, std::ostream& err) {
+        SessionHooks result;
+        result.progress = [&err](const std::string& step) { err << step << "\n"; };
+        result.started = [this] { started = true; };
+        result.failed = [this](const std::string& message) {
+            std::lock_guard lock(mutex);
+            failure = message;
+        };
+        result.attach = endpoint_attachment(options, err);
+        return result;
+    }
+
+    // Waits for the host to start or fail: the failure, or empty once started.
+    std::string wait_until_started(const SessionHost& host) {
+        while (!started.load() && host.active())
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        std::lock_guard lock(mutex);
+        if (started.load())
+            return {};
+        return failure.empty() ? std::string("the session ended before it started") : failure;
+    }
+};
+
 int run_demo(const AppOptions& options, std::ostream& out, std::ostream& err) {
-    RunPlan plan = make_run_plan(options);
-    DemoEnvironment environment(plan.environment);
+    const RunPlan plan = make_run_plan(options);
+    HeadlessRun run;
+    SessionHooks hooks = run.hooks(options, err);
+    bool complete = false;
+    int exit_code = 1;
+    hooks.drained = [&](const SessionEnd& end) {
+        const LoadGeneratorStats produced = end.load.value_or(LoadGeneratorStats{});
+        print_summary(out, end.snapshot, &produced, end.drain);
+        if (!complete) {
+            out << "  check               interrupted before every offset was committed\n";
+            exit_code = stop_asked() ? 0 : 1;
+            return;
+        }
+        const std::string& conninfo = end.plan.engine.sink.conninfo;
+        const int64_t rows = count_rows(conninfo, options.table);
+        // Replayed overflow entries stay in the table as history; what is still dead is new.
+        const int64_t dead_rows = count_rows(conninfo, options.dead_letter_table, "status = 'new'");
+        const bool rows_ok = rows == produced.valid_distinct;
+        const bool dead_ok = dead_rows == produced.malformed;
+        out << "  events table        " << thousands(rows) << " rows; distinct valid produced "
+            << thousands(produced.valid_distinct) << (rows_ok ? "  OK" : "  MISMATCH") << "\n";
+        out << "  dead-letter table   " << thousands(dead_rows) << " rows; malformed produced "
+            << thousands(produced.malformed) << (dead_ok ? "  OK" : "  MISMATCH") << "\n";
+        print_storage_summary(out, end.plan, end.snapshot);
+        exit_code = rows_ok && dead_ok && end.snapshot.lost_to_retention == 0 ? 0 : 1;
+    };
+    SessionHost host(std::move(hooks));
     err << "Starting the embedded default (" << plan.environment.kafka.partitions
         << " partitions)...\n";
-    environment.start();
-    err << "  Kafka      " << environment.bootstrap_servers() << " topic " << options.topic << "\n";
-    err << "  PostgreSQL "
-        << (environment.postgres() ? redact_conninfo(environment.conninfo()) : "(given with --pg)")
+    host.start(plan);
+    if (const std::string failure = run.wait_until_started(host); !failure.empty()) {
+        host.stop();
+        err << "error: " << redact(failure) << "\n";
+        return 1;
+    }
+    const std::string bootstrap_servers = host.bootstrap_servers();
+    const std::string conninfo = host.database_conninfo();
+    err << "  Kafka      " << bootstrap_servers << " topic " << options.topic << "\n";
+    err << "  PostgreSQL " << (plan.environment.pg.empty() ? redact_conninfo(conninfo)
+                                                               : "(given with --pg)")
         << "\n";
-
-    plan.engine.source.bootstrap_servers = environment.bootstrap_servers();
-    plan.engine.sink.conninfo = environment.conninfo();
-    Engine engine(plan.engine);
-    engine.start();
-    const auto endpoint = start_endpoint(options, engine, err);
-
-    plan.load.bootstrap_servers = environment.bootstrap_servers();
-    LoadGenerator generator(plan.load);
-    generator.start();
 
     std::vector<int64_t> end_offsets;
     int64_t last_progress_count = -1;
     auto last_progress = std::chrono::steady_clock::now();
     auto next_print = last_progress;
-    bool complete = false;
-    while (g_stop_signals.load() == 0) {
+    while (!stop_asked()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        const auto snapshot = engine.snapshot();
+        const auto snapshot = host.snapshot();
+        if (!snapshot)
+            break;
         const auto now = std::chrono::steady_clock::now();
         if (now >= next_print) {
             print_progress(err, *snapshot);
             next_print = now + std::chrono::seconds(1);
         }
-        if (options.events > 0 && end_offsets.empty() && generator.finished()) {
-            generator.wait();
-            end_offsets = query_end_offsets(environment.bootstrap_servers(), options.topic);
-        }
+        if (options.events > 0 && end_offsets.empty() && host.load_finished())
+            end_offsets = query_end_offsets(bootstrap_servers, options.topic);
         // Under the dead-letter overflow policy, done also means every parked event came home.
         if (!end_offsets.empty() && caught_up(*snapshot, end_offsets) &&
             (options.knobs.overflow_policy != OverflowPolicy::DeadLetter ||
-             count_rows(environment.conninfo(), options.dead_letter_table,
+             count_rows(conninfo, options.dead_letter_table,
                         "reason = 'overflow' AND status = 'new'") == 0)) {
             complete = true;
             break;
@@ -212,51 +269,42 @@ int run_demo(const AppOptions& options, std::ostream& out, std::ostream& err) {
             break;
         }
     }
-    generator.stop();
-    const DrainReport drain = drain_until_second_signal(engine);
-    generator.wait();
-    const LoadGeneratorStats produced = generator.stats();
-    const Snapshot final_snapshot = *engine.snapshot();
-    print_summary(out, final_snapshot, &produced, drain);
-
-    if (!complete) {
-        out << "  check               interrupted before every offset was committed\n";
-        return g_stop_signals.load() > 0 ? 0 : 1;
-    }
-    const int64_t rows = count_rows(environment.conninfo(), options.table);
-    // Replayed overflow entries stay in the table as history; what is still dead is status new.
-    const int64_t dead_rows =
-        count_rows(environment.conninfo(), options.dead_letter_table, "status = 'new'");
-    const bool rows_ok = rows == produced.valid_distinct;
-    const bool dead_ok = dead_rows == produced.malformed;
-    out << "  events table        " << thousands(rows) << " rows; distinct valid produced "
-        << thousands(produced.valid_distinct) << (rows_ok ? "  OK" : "  MISMATCH") << "\n";
-    out << "  dead-letter table   " << thousands(dead_rows) << " rows; malformed produced "
-        << thousands(produced.malformed) << (dead_ok ? "  OK" : "  MISMATCH") << "\n";
-    plan.tiering.conninfo = environment.conninfo();
-    print_storage_summary(out, plan, final_snapshot);
-    if (plan.remove_archive_dir)
-        std::filesystem::remove_all(plan.tiering.archive_dir);
-    return rows_ok && dead_ok && final_snapshot.lost_to_retention == 0 ? 0 : 1;
+    drain_until_second_signal(host);
+    return exit_code;
 }
 
 int run_service(const AppOptions& options, std::ostream& out, std::ostream& err) {
-    Engine engine(make_run_plan(options).engine);
-    engine.start();
-    const auto endpoint = start_endpoint(options, engine, err);
+    HeadlessRun run;
+    SessionHooks hooks = run.hooks(options, err);
+    bool completed = false;
+    hooks.drained = [&](const SessionEnd& end) {
+        print_summary(out, end.snapshot, nullptr, end.drain);
+        completed = end.drain.completed;
+    };
+    SessionHost host(std::move(hooks));
+    const RunPlan plan = make_run_plan(options);
+    host.start(plan);
+    if (const std::string failure = run.wait_until_started(host); !failure.empty()) {
+        host.stop();
+        err << "error: " << redact(failure) << "\n";
+        return 1;
+    }
     err << "Spillway is consuming \"" << options.topic
         << "\"; SIGINT or SIGTERM drains and stops.\n";
+    if (!plan.tiering.archive_dir.empty())
+        err << "Archiving partitions older than " << plan.tier_policy.archive_after_days
+            << " days to " << plan.tiering.archive_dir << "\n";
     auto next_print = std::chrono::steady_clock::now();
-    while (g_stop_signals.load() == 0) {
+    while (!stop_asked() && host.active()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         if (std::chrono::steady_clock::now() >= next_print) {
-            print_progress(err, *engine.snapshot());
+            if (const auto snapshot = host.snapshot())
+                print_progress(err, *snapshot);
             next_print += std::chrono::seconds(5);
         }
     }
-    const DrainReport drain = drain_until_second_signal(engine);
-    print_summary(out, *engine.snapshot(), nullptr, drain);
-    return drain.completed ? 0 : 1;
+    drain_until_second_signal(host);
+    return completed ? 0 : 1;
 }
 
 }  // namespace

@@ -8,9 +8,9 @@
 #include "app/headless_run.h"
 #include "app/options.h"
 #include "app/read_events_command.h"
-#include "app/run_plan.h"
-#include "core/secrets.h"
-#include "ui/console.h"
+#include "app/make_run_plan.h"
+#include "core/common/secrets.h"
+#include "ui/shell/console.h"
 
 int main(int argc, char** argv) {
     QStringList arguments;
@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
     QCoreApplication::setOrganizationName("spillway");
     QCoreApplication::setApplicationVersion(SPILLWAY_VERSION);
 
-    // Whatever is logged from here on has registered secrets replaced (see core/secrets.h).
+    // Whatever is logged from here on has registered secrets replaced (see core/common/secrets.h).
     spillway::install_redacting_message_handler();
     const auto parsed = spillway::parse_options(QCoreApplication::arguments());
     if (!parsed.options) {

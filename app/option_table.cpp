@@ -7,11 +7,11 @@
 #include <cmath>
 #include <limits>
 
-#include "core/conninfo.h"
-#include "core/kafka_property_check.h"
-#include "core/pg_connection.h"
-#include "core/secrets.h"
-#include "core/sink_schema.h"
+#include "core/postgres/conninfo.h"
+#include "core/kafka/kafka_property_check.h"
+#include "core/postgres/pg_connection.h"
+#include "core/common/secrets.h"
+#include "core/postgres/sink_schema.h"
 
 namespace spillway {
 

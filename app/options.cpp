@@ -5,7 +5,7 @@
 
 #include "app/config_file.h"
 #include "app/option_table.h"
-#include "core/conninfo.h"
+#include "core/postgres/conninfo.h"
 
 namespace spillway {
 

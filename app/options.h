@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "core/knobs.h"
-#include "core/sink_schema.h"
+#include "core/pipeline/knobs.h"
+#include "core/postgres/sink_schema.h"
 
 namespace spillway {
 

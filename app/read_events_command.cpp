@@ -2,7 +2,7 @@
 
 #include <ostream>
 
-#include "core/event_reader.h"
+#include "core/postgres/event_reader.h"
 
 namespace spillway {
 

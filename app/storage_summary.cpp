@@ -4,9 +4,9 @@
 #include <ostream>
 #include <string>
 
-#include "core/cost_inputs.h"
-#include "core/run_plan.h"
-#include "core/tiering_job.h"
+#include "core/tiering/cost_inputs.h"
+#include "core/session/run_plan.h"
+#include "core/tiering/tiering_job.h"
 
 namespace spillway {
 

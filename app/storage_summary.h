@@ -3,9 +3,9 @@
 // with the what-ifs (no compression, no dedup, no tiering).
 #include <iosfwd>
 
-#include "core/cost_model.h"
-#include "core/metrics.h"
-#include "core/tier_snapshot.h"
+#include "core/tiering/cost_model.h"
+#include "core/pipeline/metrics.h"
+#include "core/tiering/tier_snapshot.h"
 
 namespace spillway {
 

@@ -34,10 +34,13 @@ install_packages() {
   fi
 }
 
+# One build tree for all three modes: the demo builds only the binary it runs, and the test mode
+# then builds the rest in the same tree, reusing every object the demo built.
 build() {
   local preset=$1
+  shift
   cmake --preset "$preset" -S "$top" >/dev/null
-  cmake --build --preset "$preset" -j "$(nproc)"
+  cmake --build --preset "$preset" -j "$(nproc)" "$@"
 }
 
 install_packages
@@ -46,7 +49,7 @@ case "$mode" in
     build dev
     ;;
   demo)
-    build dev
+    build dev --target spillway
     bin="$top/build/dev/app/spillway"
     if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
       exec "$bin" --demo "$@"
@@ -56,10 +59,9 @@ case "$mode" in
     fi
     ;;
   test)
-    build ci
+    build dev
     # Integration tests start private PostgreSQL servers and mock Kafka clusters on 127.0.0.1;
     # two at a time fit the 2-core CI machine.
-    cd "$top/build/ci"
-    ctest --output-on-failure -j 2 --timeout 900
+    ctest --test-dir "$top/build/dev" --output-on-failure -j 2 --timeout 900
     ;;
 esac

@@ -11,11 +11,11 @@
 #include <cstdint>
 #include <sstream>
 
-#include "core/dead_letter_json.h"
-#include "core/engine.h"
-#include "core/pg_connection.h"
-#include "core/secrets.h"
-#include "core/snapshot_json.h"
+#include "core/dead_letters/dead_letter_json.h"
+#include "core/pipeline/engine.h"
+#include "core/postgres/pg_connection.h"
+#include "core/common/secrets.h"
+#include "core/pipeline/snapshot_json.h"
 #include "service/prometheus_text.h"
 
 Q_LOGGING_CATEGORY(lcApi, "spillway.api", QtWarningMsg)
@@ -209,6 +209,8 @@ HttpResponse ControlApi::metrics() const {
     reading.topic = engine_.options().source.topic;
     reading.group = engine_.options().source.group_id;
     reading.version = options_.version;
+    if (options_.tier_snapshot)
+        reading.tiers = options_.tier_snapshot();
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
     response.body = QByteArray::fromStdString(prometheus_text(reading));
@@ -220,7 +222,26 @@ HttpResponse ControlApi::status() const {
     QJsonArray assigned;
     for (const auto& lag : snapshot->partitions)
         assigned.append(lag.partition);
+    QJsonObject tiering{{"enabled", false}};
+    if (const auto tiers = options_.tier_snapshot ? options_.tier_snapshot() : nullptr) {
+        int cold_partitions = 0;
+        for (const TierPartition& partition : tiers->partitions)
+            cold_partitions += partition.tier == Tier::Cold ? 1 : 0;
+        tiering = QJsonObject{
+            {"enabled", true},
+            {"available", tiers->available},
+            {"activity", QString::fromStdString(tiers->activity)},
+            {"last_outcome", QString::fromStdString(tiers->last_outcome)},
+            {"last_error", QString::fromStdString(redact(tiers->last_error))},
+            {"runs", qint64(tiers->runs)},
+            {"archive_after_days", tiers->policy.archive_after_days},
+            {"hot_bytes", qint64(tiers->hot_bytes)},
+            {"cold_bytes", qint64(tiers->cold_bytes)},
+            {"cold_partitions", cold_partitions},
+        };
+    }
     return json_response(QJsonObject{
+        {"tiering", tiering},
         {"api", "v1"},
         {"version", QString::fromStdString(options_.version)},
         {"state", QString::fromStdString(snapshot->state)},

@@ -9,7 +9,8 @@
 #include <memory>
 #include <string>
 
-#include "core/dead_letter_store.h"
+#include "core/dead_letters/dead_letter_store.h"
+#include "core/tiering/tier_snapshot.h"
 #include "service/http_server.h"
 
 namespace spillway {
@@ -23,6 +24,8 @@ struct ControlApiOptions {
     SinkOptions sink;
     DecoderOptions decoder;
     std::function<void()> request_drain;  // POST /api/v1/drain
+    // The tiering service's latest look, for /metrics and status; unset without one.
+    std::function<std::shared_ptr<const TierSnapshot>()> tier_snapshot;
 };
 
 class ControlApi {

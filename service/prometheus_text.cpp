@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "core/event.h"
+#include "core/pipeline/event.h"
 
 namespace spillway {
 
@@ -201,6 +201,27 @@ std::string prometheus_text(const MetricsReading& reading) {
              std::string("policy=\"") + overflow_policy_name(k.overflow_policy) + "\"");
     w.gauge("spillway_knob_version", "Knob changes applied since start.",
             double(s.knob_version));
+
+    // Storage tiers, when the engine runs a tiering service (an archive directory is set).
+    if (const TierSnapshot* tiers = reading.tiers.get(); tiers && tiers->available) {
+        int64_t partitions[2] = {0, 0};
+        for (const TierPartition& partition : tiers->partitions)
+            ++partitions[partition.tier == Tier::Cold ? 1 : 0];
+        w.family("spillway_tier_bytes", "gauge",
+                 "Bytes per storage tier: hot in PostgreSQL, cold in archive files.");
+        w.sample("spillway_tier_bytes", double(tiers->hot_bytes), "tier=\"hot\"");
+        w.sample("spillway_tier_bytes", double(tiers->cold_bytes), "tier=\"cold\"");
+        w.family("spillway_tier_rows", "gauge", "Events per storage tier.");
+        w.sample("spillway_tier_rows", double(tiers->hot_rows), "tier=\"hot\"");
+        w.sample("spillway_tier_rows", double(tiers->cold_rows), "tier=\"cold\"");
+        w.family("spillway_tier_partitions", "gauge", "Day partitions per storage tier.");
+        w.sample("spillway_tier_partitions", double(partitions[0]), "tier=\"hot\"");
+        w.sample("spillway_tier_partitions", double(partitions[1]), "tier=\"cold\"");
+        w.counter("spillway_tier_runs_total", "Completed tiering runs (scheduled and on demand).",
+                  tiers->runs);
+        w.gauge("spillway_tier_error", "1 while the latest tiering action failed.",
+                tiers->last_error.empty() ? 0 : 1);
+    }
     return w.take();
 }
 

@@ -3,10 +3,12 @@
 // latencies are histograms in seconds (_bucket{le=...}, _sum, _count), lag is a gauge per
 // topic/partition, knobs are gauges, and spillway_build_info carries the version. Names are a
 // public interface (dashboards and alerts use them): add, never rename.
+#include <memory>
 #include <string>
 
-#include "core/histogram.h"
-#include "core/metrics.h"
+#include "core/pipeline/histogram.h"
+#include "core/pipeline/metrics.h"
+#include "core/tiering/tier_snapshot.h"
 
 namespace spillway {
 
@@ -22,6 +24,7 @@ struct MetricsReading {
     std::string topic;
     std::string group;
     std::string version;
+    std::shared_ptr<const TierSnapshot> tiers;  // null without a tiering service
 };
 
 std::string prometheus_text(const MetricsReading& reading);

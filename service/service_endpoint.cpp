@@ -3,8 +3,8 @@
 #include <QHostAddress>
 #include <stdexcept>
 
-#include "core/engine.h"
-#include "core/secrets.h"
+#include "core/pipeline/engine.h"
+#include "core/common/secrets.h"
 #include "service/control_api.h"
 #include "service/http_server.h"
 
@@ -31,6 +31,7 @@ void ServiceEndpoint::start() {
     api.sink = engine_.options().sink;
     api.decoder = engine_.options().source.decoder;
     api.request_drain = options_.request_drain;
+    api.tier_snapshot = options_.tier_snapshot;
     api_ = std::make_unique<ControlApi>(engine_, std::move(api));
     server_ = std::make_unique<HttpServer>(
         [api = api_.get()](const HttpRequest& request, HttpResponder respond) {

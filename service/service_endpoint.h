@@ -8,6 +8,7 @@
 namespace spillway {
 
 class Engine;
+struct TierSnapshot;
 class HttpServer;
 class ControlApi;
 
@@ -16,6 +17,8 @@ struct ServiceEndpointOptions {
     std::string api_token_file;  // empty: the /api/ routes answer 401
     std::string version;
     std::function<void()> request_drain;
+    // The tiering service's latest look (null or unset: no tiering), shown by /metrics and status.
+    std::function<std::shared_ptr<const TierSnapshot>()> tier_snapshot;
 };
 
 class ServiceEndpoint {

@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "core/copy_text.h"
-#include "core/embedded_postgres.h"
-#include "core/load_generator.h"
-#include "core/payload_codec.h"
-#include "core/pg_connection.h"
+#include "core/postgres/copy_text.h"
+#include "core/demo/embedded_postgres.h"
+#include "core/demo/load_generator.h"
+#include "core/compression/payload_codec.h"
+#include "core/postgres/pg_connection.h"
 
 #include <zstd.h>
 

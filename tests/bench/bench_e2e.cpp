@@ -46,14 +46,14 @@
 #include <thread>
 #include <vector>
 
-#include "core/copy_text.h"
-#include "core/demo_environment.h"
-#include "core/embedded_kafka.h"
-#include "core/engine.h"
-#include "core/histogram.h"
-#include "core/load_generator.h"
-#include "core/pg_connection.h"
-#include "core/sink_schema.h"
+#include "core/postgres/copy_text.h"
+#include "core/demo/demo_environment.h"
+#include "core/demo/embedded_kafka.h"
+#include "core/pipeline/engine.h"
+#include "core/pipeline/histogram.h"
+#include "core/demo/load_generator.h"
+#include "core/postgres/pg_connection.h"
+#include "core/postgres/sink_schema.h"
 
 using namespace spillway;
 using Clock = std::chrono::steady_clock;

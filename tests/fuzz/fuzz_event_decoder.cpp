@@ -15,8 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/copy_text.h"
-#include "core/event_decoder.h"
+#include "core/postgres/copy_text.h"
+#include "core/kafka/event_decoder.h"
 
 using namespace spillway;
 

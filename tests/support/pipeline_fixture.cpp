@@ -8,8 +8,8 @@
 #include <thread>
 #include <unordered_set>
 
-#include "core/event_decoder.h"
-#include "core/pg_connection.h"
+#include "core/kafka/event_decoder.h"
+#include "core/postgres/pg_connection.h"
 
 namespace spillway::test {
 

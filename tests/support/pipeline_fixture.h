@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "core/demo_environment.h"
-#include "core/engine.h"
-#include "core/load_generator.h"
+#include "core/demo/demo_environment.h"
+#include "core/pipeline/engine.h"
+#include "core/demo/load_generator.h"
 
 namespace spillway::test {
 

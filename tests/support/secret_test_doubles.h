@@ -4,7 +4,7 @@
 #include <QStringList>
 #include <map>
 
-#include "ui/connection_profile_secrets.h"
+#include "ui/profiles/connection_profile_secrets.h"
 
 namespace spillway::test {
 

@@ -1,0 +1,170 @@
+#include "core/compression/dictionary_keeper.h"
+
+#include "core/compression/dictionary_store.h"
+#include "core/common/logging.h"
+#include "core/pipeline/metrics.h"
+#include "core/postgres/pg_connection.h"
+
+namespace spillway {
+
+namespace {
+constexpr int kHeldOutEvery = 10;  // every 10th sample measures the ratio, the rest train
+constexpr auto kStoreRetry = std::chrono::seconds(2);
+}  // namespace
+
+DictionaryKeeper::DictionaryKeeper(SinkOptions options, Metrics* metrics)
+    : options_(std::move(options)), metrics_(metrics) {}
+
+DictionaryKeeper::~DictionaryKeeper() {
+    stop();
+}
+
+void DictionaryKeeper::start() {
+    try {
+        PgConnection connection(options_.conninfo);
+        if (auto latest = load_latest_dictionary(connection, options_.events_table,
+                                                 options_.compression_level)) {
+            publish(std::move(latest));
+            // Its ratio at training time is known; judge it again on today's events.
+            sampling_ = false;
+        }
+    } catch (const std::exception& error) {
+        // Not fatal: compress without a dictionary and train a new one.
+        qCWarning(lcStorage).noquote()
+            << "loading the newest zstd dictionary failed:" << error.what();
+    }
+    {
+        std::lock_guard lock(mutex_);
+        stop_ = false;
+    }
+    thread_ = std::thread([this] { run(); });
+}
+
+void DictionaryKeeper::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stop_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable())
+        thread_.join();
+}
+
+std::shared_ptr<const ZstdDictionary> DictionaryKeeper::current() const {
+    std::lock_guard lock(mutex_);
+    return current_;
+}
+
+void DictionaryKeeper::add_samples(const std::vector<const Event*>& events) {
+    std::lock_guard lock(mutex_);
+    const auto wanted = static_cast<size_t>(options_.dictionary.sample_events);
+    for (const Event* event : events) {
+        if (samples_.size() >= wanted)
+            break;
+        samples_.push_back(event->payload);
+    }
+    if (samples_.size() >= wanted && sampling_.exchange(false))
+        wake_.notify_all();
+}
+
+void DictionaryKeeper::report(int dictionary_id, int64_t events, int64_t raw_bytes,
+                              int64_t compressed_bytes) {
+    std::lock_guard lock(mutex_);
+    const int current_id = current_ ? current_->id() : 0;
+    if (dictionary_id != current_id)
+        return;  // a batch compressed before the newest dictionary arrived
+    window_events_ += events;
+    window_raw_ += raw_bytes;
+    window_compressed_ += compressed_bytes;
+    if (window_events_ < options_.dictionary.judge_after_events || window_compressed_ == 0)
+        return;
+    const double rolling = double(window_raw_) / double(window_compressed_);
+    window_events_ = window_raw_ = window_compressed_ = 0;
+    if (metrics_)
+        metrics_->dictionary_rolling_ratio.store(rolling);
+    if (!current_ || sampling_)
+        return;
+    const double floor =
+        current_->trained_ratio() * (1.0 - options_.dictionary.retrain_degradation);
+    if (rolling < floor) {
+        qCInfo(lcStorage) << "zstd dictionary" << current_id << "now compresses" << rolling
+                          << ": 1, below" << floor << "(trained at" << current_->trained_ratio()
+                          << "): sampling events to retrain";
+        samples_.clear();
+        sampling_ = true;
+    }
+}
+
+void DictionaryKeeper::publish(std::shared_ptr<const ZstdDictionary> dictionary) {
+    if (metrics_) {
+        metrics_->dictionary_id.store(dictionary->id());
+        metrics_->dictionary_trained_ratio.store(dictionary->trained_ratio());
+    }
+    std::lock_guard lock(mutex_);
+    current_ = std::move(dictionary);
+    window_events_ = window_raw_ = window_compressed_ = 0;
+}
+
+void DictionaryKeeper::run() {
+    for (;;) {
+        std::vector<std::string> samples;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] {
+                return stop_ ||
+                       (!sampling_ &&
+                        samples_.size() >= static_cast<size_t>(options_.dictionary.sample_events));
+            });
+            if (stop_)
+                return;
+            samples.swap(samples_);
+        }
+        train(std::move(samples));
+    }
+}
+
+void DictionaryKeeper::train(std::vector<std::string> samples) {
+    std::vector<std::string> training, held_out;
+    for (size_t i = 0; i < samples.size(); ++i)
+        (i % kHeldOutEvery == kHeldOutEvery - 1 ? held_out : training)
+            .push_back(std::move(samples[i]));
+    std::string bytes;
+    double ratio = 0;
+    try {
+        bytes = train_zstd_dictionary(training, options_.dictionary.dictionary_bytes);
+        const ZstdDictionary candidate(0, bytes, options_.compression_level);
+        ratio = compression_ratio(held_out, &candidate, options_.compression_level);
+    } catch (const CodecError& error) {
+        qCWarning(lcStorage).noquote()
+            << "zstd dictionary training failed, sampling again:" << error.what();
+        if (metrics_)
+            metrics_->storage_error.set(std::string("dictionary: ") + error.what());
+        sampling_ = true;
+        return;
+    }
+    // Stored before use: a row must never name a dictionary the database does not have.
+    for (;;) {
+        try {
+            PgConnection connection(options_.conninfo);
+            const int id = store_dictionary(connection, options_.events_table, bytes,
+                                            static_cast<int>(training.size()), ratio);
+            publish(std::make_shared<const ZstdDictionary>(id, std::move(bytes),
+                                                           options_.compression_level, ratio));
+            if (metrics_)
+                metrics_->dictionaries_trained.fetch_add(1);
+            qCInfo(lcStorage) << "zstd dictionary" << id << "trained on" << training.size()
+                              << "events, ratio" << ratio << "on" << held_out.size()
+                              << "held-out events";
+            return;
+        } catch (const std::exception& error) {
+            if (metrics_)
+                metrics_->storage_error.set(std::string("storing a zstd dictionary: ") +
+                                            error.what());
+            std::unique_lock lock(mutex_);
+            if (wake_.wait_for(lock, kStoreRetry, [this] { return stop_; }))
+                return;
+        }
+    }
+}
+
+}  // namespace spillway

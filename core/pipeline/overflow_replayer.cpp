@@ -1,0 +1,81 @@
+#include "core/pipeline/overflow_replayer.h"
+
+#include "core/pipeline/bounded_queue.h"
+#include "core/dead_letters/dead_letter_store.h"
+#include "core/pipeline/knobs.h"
+#include "core/common/logging.h"
+#include "core/pipeline/metrics.h"
+
+namespace spillway {
+
+namespace {
+constexpr auto kCheckInterval = std::chrono::milliseconds(500);
+}
+
+OverflowReplayer::OverflowReplayer(SinkOptions sink, DecoderOptions decoder,
+                                   const BoundedQueue& queue, const KnobStore& knobs,
+                                   Metrics& metrics)
+    : sink_(std::move(sink)),
+      decoder_(std::move(decoder)),
+      queue_(queue),
+      knobs_(knobs),
+      metrics_(metrics) {}
+
+OverflowReplayer::~OverflowReplayer() {
+    stop();
+}
+
+void OverflowReplayer::start() {
+    stop_ = false;
+    thread_ = std::thread([this] { run(); });
+}
+
+void OverflowReplayer::stop() {
+    {
+        std::lock_guard lock(wait_mutex_);
+        stop_ = true;
+    }
+    wait_cv_.notify_all();
+    if (thread_.joinable())
+        thread_.join();
+}
+
+void OverflowReplayer::run() {
+    std::unique_ptr<DeadLetterStore> store;
+    DeadLetterFilter overflow;
+    overflow.reasons = {reject_reason_name(RejectReason::Overflow)};
+    overflow.statuses = {"new"};
+    while (!stop_) {
+        {
+            std::unique_lock lock(wait_mutex_);
+            wait_cv_.wait_for(lock, kCheckInterval, [&] { return stop_.load(); });
+        }
+        if (stop_)
+            break;
+        const auto knobs = knobs_.current();
+        if (queue_.fill() > knobs->low_watermark || !metrics_.database_available.load())
+            continue;
+        try {
+            if (!store)
+                store = std::make_unique<DeadLetterStore>(sink_, decoder_);
+            if (store->count(overflow) == 0)
+                continue;
+            ReplayOptions options;
+            options.actor = "engine (overflow replay)";
+            options.max_outcome_lines = 0;
+            options.database_wait = std::chrono::milliseconds(5000);
+            // Between chunks: give way as soon as the queue needs the database again.
+            options.progress = [&](int64_t, int64_t) {
+                return !stop_ && queue_.fill() < knobs_.current()->high_watermark;
+            };
+            const ReplayReport report = store->replay(overflow, options);
+            metrics_.overflow_replayed.fetch_add(report.written + report.duplicates);
+            qCInfo(lcEngine) << "overflow replay:" << report.summary().c_str();
+        } catch (const std::exception& error) {
+            qCWarning(lcEngine) << "overflow replay failed, will retry:" << error.what();
+            store.reset();
+        }
+    }
+}
+
+}  // namespace spillway

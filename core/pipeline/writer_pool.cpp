@@ -1,0 +1,189 @@
+#include "core/pipeline/writer_pool.h"
+
+#include "core/postgres/batch_writer.h"
+#include "core/common/logging.h"
+#include "core/pipeline/metrics.h"
+#include "core/pipeline/offset_tracker.h"
+
+namespace spillway {
+
+WriterPool::WriterPool(SinkOptions sink, const KnobStore& knobs, OffsetTracker& offsets,
+                       Metrics& metrics, DictionaryKeeper* dictionaries)
+    : sink_(std::move(sink)),
+      knobs_(knobs),
+      offsets_(offsets),
+      metrics_(metrics),
+      dictionaries_(dictionaries) {}
+
+WriterPool::~WriterPool() {
+    stop(true);
+}
+
+void WriterPool::start() {
+    std::lock_guard lock(mutex_);
+    stopping_ = false;
+    abandon_ = false;
+    adjust_locked(knobs_.current()->writer_concurrency);
+}
+
+void WriterPool::reap_finished_locked() {
+    for (auto it = workers_.begin(); it != workers_.end();) {
+        if ((*it)->finished) {
+            (*it)->thread.join();
+            it = workers_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+// Called with the lock held whenever the pool is touched, so a knob change takes effect on the
+// next batch hand-off.
+void WriterPool::adjust_locked(int desired) {
+    reap_finished_locked();
+    desired_ = desired;
+    int active = 0;
+    for (auto& worker : workers_) {
+        if (!worker->retire)
+            ++active;
+    }
+    for (auto it = workers_.rbegin(); it != workers_.rend() && active > desired; ++it) {
+        if (!(*it)->retire) {
+            (*it)->retire = true;
+            --active;
+        }
+    }
+    if (active < desired && !stopping_) {
+        for (; active < desired; ++active) {
+            auto worker = std::make_unique<Worker>();
+            Worker* raw = worker.get();
+            worker->thread = std::thread([this, raw] { run(raw); });
+            workers_.push_back(std::move(worker));
+        }
+    }
+    work_cv_.notify_all();  // retiring writers wake up and leave
+}
+
+size_t WriterPool::free_slots() const {
+    std::lock_guard lock(mutex_);
+    const int desired = knobs_.current()->writer_concurrency;
+    const int capacity = desired * 2;  // one batch being written and one waiting, per writer
+    const int used = static_cast<int>(pending_.size()) + busy_;
+    return stopping_ || used >= capacity ? 0 : static_cast<size_t>(capacity - used);
+}
+
+void WriterPool::submit(Batch&& batch) {
+    {
+        std::lock_guard lock(mutex_);
+        const int desired = knobs_.current()->writer_concurrency;
+        if (desired != desired_ || workers_.size() != static_cast<size_t>(desired))
+            adjust_locked(desired);
+        pending_.push_back(std::move(batch));
+    }
+    work_cv_.notify_one();
+}
+
+void WriterPool::run(Worker* worker) {
+    metrics_.writers_running.fetch_add(1);
+    BatchWriter writer(sink_, &metrics_, dictionaries_);
+    const auto should_stop = [this] { return abandon_.load(); };
+    std::unique_lock lock(mutex_);
+    while (true) {
+        work_cv_.wait(lock, [&] { return worker->retire || !pending_.empty() || stopping_; });
+        if (worker->retire || (stopping_ && pending_.empty()))
+            break;
+        if (pending_.empty())
+            continue;
+        Batch batch = std::move(pending_.front());
+        pending_.pop_front();
+        ++busy_;
+        lock.unlock();
+
+        metrics_.writers_busy.fetch_add(1);
+        const auto started = std::chrono::steady_clock::now();
+        BatchResult result;
+        const bool durable = writer.write(batch, result, should_stop);
+        const auto finished = std::chrono::steady_clock::now();
+        metrics_.writers_busy.fetch_sub(1);
+
+        if (durable) {
+            std::vector<PartitionOffset> done;
+            done.reserve(batch.events.size());
+            for (const Event& event : batch.events) {
+                done.push_back({event.partition, event.offset});
+                metrics_.end_to_end_latency.record_us(
+                    std::chrono::duration_cast<std::chrono::microseconds>(finished -
+                                                                          event.received_at)
+                        .count());
+            }
+            offsets_.mark_done(done);
+            metrics_.last_durable_ns.store(finished.time_since_epoch().count());
+            metrics_.batch_write_latency.record_us(
+                std::chrono::duration_cast<std::chrono::microseconds>(finished - started).count());
+            metrics_.written.fetch_add(result.inserted);
+            metrics_.written_bytes.fetch_add(result.payload_bytes);
+            metrics_.events_to_default_partition.fetch_add(result.to_default_partition);
+            metrics_.payload_raw_bytes.fetch_add(result.stored_raw_bytes);
+            metrics_.payload_stored_bytes.fetch_add(result.stored_bytes);
+            metrics_.dedup_saved_bytes.fetch_add(result.dedup_saved_bytes);
+            metrics_.duplicates.fetch_add(result.duplicates);
+            metrics_.dead_lettered.fetch_add(result.dead_lettered);
+            metrics_.rejected_by_reason[static_cast<size_t>(RejectReason::DatabaseReject)]
+                .fetch_add(result.database_rejects);
+            metrics_.batch_splits.fetch_add(result.splits);
+            metrics_.batches.fetch_add(1);
+        } else {
+            qCWarning(lcWriter) << "abandoned batch" << batch.sequence << "of"
+                                << batch.events.size()
+                                << "events at shutdown; their offsets stay uncommitted";
+        }
+
+        lock.lock();
+        --busy_;
+        last_error_ = writer.last_error();  // empty again once a batch succeeds
+        if (pending_.empty() && busy_ == 0)
+            idle_cv_.notify_all();
+    }
+    worker->finished = true;
+    metrics_.writers_running.fetch_sub(1);
+    idle_cv_.notify_all();
+}
+
+bool WriterPool::wait_idle(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return idle_cv_.wait_for(lock, timeout, [&] { return pending_.empty() && busy_ == 0; });
+}
+
+void WriterPool::stop(bool abandon) {
+    std::vector<std::unique_ptr<Worker>> workers;
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        abandon_ = abandon;
+        if (abandon)
+            pending_.clear();
+        workers.swap(workers_);
+    }
+    work_cv_.notify_all();
+    for (auto& worker : workers) {
+        if (worker->thread.joinable())
+            worker->thread.join();
+    }
+}
+
+size_t WriterPool::pending() const {
+    std::lock_guard lock(mutex_);
+    return pending_.size();
+}
+
+int WriterPool::busy() const {
+    std::lock_guard lock(mutex_);
+    return busy_;
+}
+
+std::string WriterPool::last_error() const {
+    std::lock_guard lock(mutex_);
+    return last_error_;
+}
+
+}  // namespace spillway

@@ -1,0 +1,76 @@
+#pragma once
+// writer_concurrency threads, each with its own BatchWriter (one PostgreSQL connection, owned by
+// that thread). The pool holds at most one waiting batch per writer besides the ones being
+// written, so memory stays bounded and a free writer never waits for the scheduler. The number
+// of writers follows the knob at runtime: extra writers finish their batch and leave.
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/pipeline/batch_sink.h"
+#include "core/pipeline/knobs.h"
+#include "core/postgres/sink_schema.h"
+
+namespace spillway {
+
+struct Metrics;
+class OffsetTracker;
+class DictionaryKeeper;
+
+class WriterPool : public BatchSink {
+public:
+    // `dictionaries` (PayloadFormat::Zstd; may be null) is shared by every writer.
+    WriterPool(SinkOptions sink, const KnobStore& knobs, OffsetTracker& offsets, Metrics& metrics,
+               DictionaryKeeper* dictionaries = nullptr);
+    ~WriterPool() override;
+
+    void start();
+    // Stops the writers. With abandon = false, waits until every submitted batch is written;
+    // with abandon = true, writers give up retrying against an unavailable database (their
+    // offsets stay uncommitted and will be read again).
+    void stop(bool abandon);
+    // Waits until no batch is waiting or being written; false on timeout.
+    bool wait_idle(std::chrono::milliseconds timeout);
+
+    size_t free_slots() const override;
+    void submit(Batch&& batch) override;
+
+    size_t pending() const;
+    int busy() const;
+    std::string last_error() const;
+
+private:
+    struct Worker {
+        std::thread thread;
+        std::atomic<bool> retire{false};
+        std::atomic<bool> finished{false};
+    };
+    void adjust_locked(int desired);
+    void reap_finished_locked();
+    void run(Worker* worker);
+
+    SinkOptions sink_;
+    const KnobStore& knobs_;
+    OffsetTracker& offsets_;
+    Metrics& metrics_;
+    DictionaryKeeper* dictionaries_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable work_cv_;
+    std::condition_variable idle_cv_;
+    std::deque<Batch> pending_;
+    std::vector<std::unique_ptr<Worker>> workers_;
+    int desired_ = 0;
+    int busy_ = 0;
+    bool stopping_ = false;
+    std::atomic<bool> abandon_{false};
+    std::string last_error_;
+};
+
+}  // namespace spillway

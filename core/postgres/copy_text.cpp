@@ -1,0 +1,94 @@
+#include "core/postgres/copy_text.h"
+
+#include <charconv>
+#include <cstring>
+
+namespace spillway {
+
+void append_copy_text(std::string& out, std::string_view field) {
+    size_t start = 0;
+    for (size_t i = 0; i < field.size(); ++i) {
+        const char c = field[i];
+        const char* escape = nullptr;
+        switch (c) {
+            case '\\':
+                escape = "\\\\";
+                break;
+            case '\t':
+                escape = "\\t";
+                break;
+            case '\n':
+                escape = "\\n";
+                break;
+            case '\r':
+                escape = "\\r";
+                break;
+            default:
+                continue;
+        }
+        out.append(field.data() + start, i - start);
+        out.append(escape);
+        start = i + 1;
+    }
+    out.append(field.data() + start, field.size() - start);
+}
+
+void append_copy_bytea(std::string& out, std::string_view bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    out += "\\\\x";
+    const size_t base = out.size();
+    out.resize(base + bytes.size() * 2);
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(bytes[i]);
+        out[base + 2 * i] = digits[byte >> 4];
+        out[base + 2 * i + 1] = digits[byte & 0xf];
+    }
+}
+
+void append_copy_int(std::string& out, int64_t value) {
+    char buffer[24];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    out.append(buffer, end);
+}
+
+std::string sanitize_utf8(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        size_t length = 0;
+        uint32_t min = 0;
+        if (c == 0) {
+            length = 0;
+        } else if (c < 0x80) {
+            out += static_cast<char>(c);
+            ++i;
+            continue;
+        } else if ((c & 0xe0) == 0xc0) {
+            length = 2, min = 0x80;
+        } else if ((c & 0xf0) == 0xe0) {
+            length = 3, min = 0x800;
+        } else if ((c & 0xf8) == 0xf0) {
+            length = 4, min = 0x10000;
+        }
+        bool valid = length > 0 && i + length <= text.size();
+        uint32_t code = valid ? (c & (0xff >> (length + 1))) : 0;
+        for (size_t k = 1; valid && k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            valid = (next & 0xc0) == 0x80;
+            code = (code << 6) | (next & 0x3f);
+        }
+        valid = valid && code >= min && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
+        if (valid) {
+            out.append(text.data() + i, length);
+            i += length;
+        } else {
+            out += "\xef\xbf\xbd";
+            ++i;
+        }
+    }
+    return out;
+}
+
+}  // namespace spillway

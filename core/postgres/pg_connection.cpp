@@ -1,0 +1,296 @@
+#include "core/postgres/pg_connection.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace spillway {
+
+PgError::PgError(std::string what, std::string sqlstate, std::string detail, bool connection_lost)
+    : std::runtime_error(std::move(what)),
+      sqlstate_(std::move(sqlstate)),
+      detail_(std::move(detail)),
+      connection_lost_(connection_lost) {}
+
+PgErrorClass classify_sqlstate(std::string_view s) {
+    if (s.size() != 5)
+        return PgErrorClass::Transient;  // no SQLSTATE: the connection broke mid-way
+    const std::string_view klass = s.substr(0, 2);
+    if (klass == "08" ||  // connection exception
+        klass == "40" ||  // transaction rollback: serialization failure, deadlock
+        klass == "53" ||  // insufficient resources: disk full, out of memory, too many connections
+        klass ==
+            "57" ||     // operator intervention: admin shutdown, crash shutdown, cannot connect now
+        klass == "58")  // system error (I/O)
+        return PgErrorClass::Transient;
+    if (klass == "22" ||  // data exception: bad value, bad encoding, out of range
+        klass == "23")    // integrity constraint violation
+        return PgErrorClass::Data;
+    if (s == "55P03")  // lock not available
+        return PgErrorClass::Transient;
+    return PgErrorClass::Fatal;
+}
+
+PgErrorClass PgError::classify() const {
+    if (connection_lost_)
+        return PgErrorClass::Transient;
+    return classify_sqlstate(sqlstate_);
+}
+
+namespace {
+struct ResultDeleter {
+    void operator()(PGresult* r) const { PQclear(r); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+std::string trimmed(const char* text) {
+    std::string s = text ? text : "";
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+        s.pop_back();
+    return s;
+}
+}  // namespace
+
+PgConnection::PgConnection(const std::string& conninfo) {
+    conn_ = PQconnectdb(conninfo.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) {
+        std::string message = "cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(conn_));
+        PQfinish(conn_);
+        conn_ = nullptr;
+        throw PgError(message, "08001", {}, true);
+    }
+    // Notices (e.g. "relation already exists, skipping") are for humans at a psql prompt.
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
+}
+
+PgConnection::~PgConnection() {
+    if (conn_)
+        PQfinish(conn_);
+}
+
+bool PgConnection::ok() const {
+    return conn_ && PQstatus(conn_) == CONNECTION_OK;
+}
+
+void PgConnection::throw_from(PGresult* result, const std::string& context) {
+    std::string sqlstate, message, detail;
+    if (result) {
+        const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+        sqlstate = state ? state : "";
+        message = trimmed(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY));
+        detail = trimmed(PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL));
+        const std::string where = trimmed(PQresultErrorField(result, PG_DIAG_CONTEXT));
+        if (!where.empty())
+            detail += (detail.empty() ? "" : "; ") + where;
+    }
+    if (message.empty())
+        message = trimmed(PQerrorMessage(conn_));
+    const bool lost = PQstatus(conn_) != CONNECTION_OK;
+    std::string what =
+        context + ": " + (sqlstate.empty() ? "" : "SQLSTATE " + sqlstate + ": ") + message;
+    throw PgError(what, sqlstate, detail, lost);
+}
+
+long PgConnection::exec(const std::string& sql) {
+    ResultPtr result(PQexec(conn_, sql.c_str()));
+    const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+        throw_from(result.get(), "statement failed");
+    const char* tuples = PQcmdTuples(result.get());
+    return tuples && *tuples ? std::stol(tuples) : 0;
+}
+
+std::vector<std::string> PgConnection::query_column(const std::string& sql) {
+    ResultPtr result(PQexec(conn_, sql.c_str()));
+    if (!result || PQresultStatus(result.get()) != PGRES_TUPLES_OK)
+        throw_from(result.get(), "query failed");
+    std::vector<std::string> values;
+    const int rows = PQntuples(result.get());
+    values.reserve(static_cast<size_t>(rows));
+    for (int row = 0; row < rows; ++row)
+        values.emplace_back(PQgetvalue(result.get(), row, 0));
+    return values;
+}
+
+void PgConnection::copy_in(const std::string& copy_sql, std::string_view data) {
+    // Large chunks: libpq copies into its output buffer and flushes as it fills.
+    copy_in_stream(copy_sql, [data](const CopySend& send) {
+        constexpr size_t chunk = 1u << 20;
+        for (size_t pos = 0; pos < data.size(); pos += chunk)
+            send(data.substr(pos, std::min(chunk, data.size() - pos)));
+    });
+}
+
+void PgConnection::copy_in_stream(const std::string& copy_sql,
+                                  const std::function<void(const CopySend& send)>& produce) {
+    ResultPtr start(PQexec(conn_, copy_sql.c_str()));
+    if (!start || PQresultStatus(start.get()) != PGRES_COPY_IN)
+        throw_from(start.get(), "COPY could not start");
+    bool sent = true;
+    std::string failure;
+    try {
+        produce([this, &sent](std::string_view piece) {
+            if (sent && !piece.empty())
+                sent = PQputCopyData(conn_, piece.data(), static_cast<int>(piece.size())) == 1;
+        });
+    } catch (const std::exception& error) {
+        // The server must hear that COPY failed, or the connection stays in COPY state.
+        failure = error.what();
+    }
+    const char* abort_reason =
+        !failure.empty() ? failure.c_str() : (sent ? nullptr : "client could not send COPY data");
+    if (PQputCopyEnd(conn_, abort_reason) != 1) {
+        throw PgError("COPY could not finish: " + trimmed(PQerrorMessage(conn_)), {}, {}, true);
+    }
+    finish_copy(failure, "COPY failed");
+}
+
+void PgConnection::finish_copy(const std::string& failure, const std::string& context) {
+    ResultPtr end(PQgetResult(conn_));
+    // Drain any further results so the connection is ready for the next command.
+    std::unique_ptr<PGresult, ResultDeleter> extra;
+    while ((extra = ResultPtr(PQgetResult(conn_)))) {
+    }
+    // The caller's own failure first: the server's answer to an aborted COPY only echoes it.
+    if (!failure.empty())
+        throw std::runtime_error(failure);
+    if (!end || PQresultStatus(end.get()) != PGRES_COMMAND_OK)
+        throw_from(end.get(), context);
+}
+
+int64_t PgConnection::copy_out(const std::string& copy_sql,
+                               const std::function<void(std::string_view)>& on_row) {
+    ResultPtr start(PQexec(conn_, copy_sql.c_str()));
+    if (!start || PQresultStatus(start.get()) != PGRES_COPY_OUT)
+        throw_from(start.get(), "COPY TO could not start");
+    int64_t rows = 0;
+    std::string failure;
+    for (;;) {
+        char* buffer = nullptr;
+        const int length = PQgetCopyData(conn_, &buffer, 0);
+        if (length < 0)
+            break;  // -1: done; -2: error, reported by the result below
+        std::unique_ptr<char, decltype(&PQfreemem)> owned(buffer, &PQfreemem);
+        ++rows;
+        // Keep reading after a failure: the connection is usable only once COPY has ended.
+        if (failure.empty()) {
+            try {
+                on_row(std::string_view(buffer, static_cast<size_t>(length)));
+            } catch (const std::exception& error) {
+                failure = error.what();
+            }
+        }
+    }
+    finish_copy(failure, "COPY TO failed");
+    return rows;
+}
+
+namespace {
+// PQexecParams in text format; the values' storage must outlive the call.
+PGresult* exec_with_params(pg_conn* conn, const std::string& sql,
+                           const std::vector<std::optional<std::string>>& params) {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& param : params) {
+        if (param && param->find('\0') != std::string::npos)
+            throw std::invalid_argument(
+                "a text parameter cannot hold a NUL byte; send bytes as hex");
+        values.push_back(param ? param->c_str() : nullptr);
+    }
+    return PQexecParams(conn, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                        nullptr, nullptr, 0);
+}
+}  // namespace
+
+std::vector<std::vector<std::optional<std::string>>> PgConnection::query(
+    const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+    ResultPtr result(exec_with_params(conn_, sql, params));
+    const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+        throw_from(result.get(), "query failed");
+    const int rows = PQntuples(result.get());
+    const int columns = PQnfields(result.get());
+    std::vector<std::vector<std::optional<std::string>>> table;
+    table.reserve(static_cast<size_t>(rows));
+    for (int row = 0; row < rows; ++row) {
+        auto& values = table.emplace_back();
+        values.reserve(static_cast<size_t>(columns));
+        for (int column = 0; column < columns; ++column) {
+            if (PQgetisnull(result.get(), row, column))
+                values.emplace_back(std::nullopt);
+            else
+                values.emplace_back(std::in_place, PQgetvalue(result.get(), row, column),
+                                    static_cast<size_t>(PQgetlength(result.get(), row, column)));
+        }
+    }
+    return table;
+}
+
+long PgConnection::exec_params(const std::string& sql,
+                               const std::vector<std::optional<std::string>>& params) {
+    ResultPtr result(exec_with_params(conn_, sql, params));
+    const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+        throw_from(result.get(), "statement failed");
+    const char* tuples = PQcmdTuples(result.get());
+    return tuples && *tuples ? std::stol(tuples) : 0;
+}
+
+bool valid_table_name(std::string_view name) {
+    auto valid_part = [](std::string_view part) {
+        if (part.empty() || part.size() > 63)
+            return false;
+        if (part[0] >= '0' && part[0] <= '9')
+            return false;
+        return std::all_of(part.begin(), part.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '_';
+        });
+    };
+    const auto dot = name.find('.');
+    if (dot == std::string_view::npos)
+        return valid_part(name);
+    return valid_part(name.substr(0, dot)) && valid_part(name.substr(dot + 1));
+}
+
+std::string quote_identifier(std::string_view name) {
+    std::string quoted = "\"";
+    for (char c : name) {
+        if (c == '"')
+            quoted += '"';
+        quoted += c;
+    }
+    quoted += '"';
+    return quoted;
+}
+
+std::string quote_table_name(std::string_view name) {
+    // Quoting alone would make any name safe; refusing what valid_table_name refuses as well means
+    // a name that slipped past the option checks fails loudly instead of creating an odd table.
+    if (!valid_table_name(name))
+        throw std::invalid_argument("invalid table name \"" + std::string(name) +
+                                    "\": use letters, digits and _ (optionally schema.table)");
+    const auto dot = name.find('.');
+    if (dot == std::string_view::npos)
+        return quote_identifier(name);
+    return quote_identifier(name.substr(0, dot)) + "." + quote_identifier(name.substr(dot + 1));
+}
+
+void run_in_transaction(PgConnection& connection, const std::string& begin,
+                        const std::function<void()>& body) {
+    connection.exec(begin);
+    try {
+        body();
+        connection.exec("COMMIT");
+    } catch (...) {
+        try {
+            connection.exec("ROLLBACK");
+        } catch (const std::exception&) {
+        }
+        throw;
+    }
+}
+
+}  // namespace spillway

@@ -1,3 +1,0 @@
-#include "core/tiering_logging.h"
-
-Q_LOGGING_CATEGORY(lcTiering, "spillway.tiering", QtWarningMsg)

@@ -1,0 +1,56 @@
+#pragma once
+// The console's log lines as a table (time, level, category, message), bounded: the oldest lines
+// go when the limit is reached. LogLevelFilter shows lines at or above a level and matching a text.
+#include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
+#include <deque>
+
+#include "ui/session/log_capture.h"
+
+namespace spillway {
+
+// Debug < Info < Warning < Critical < Fatal (QtMsgType's own values are not in that order).
+int log_severity(QtMsgType level);
+QString log_level_name(QtMsgType level);
+
+class LogModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Time, Level, Category, Message, ColumnCount };
+    static constexpr int SeverityRole = Qt::UserRole + 1;
+
+    explicit LogModel(size_t max_lines = 5000, QObject* parent = nullptr);
+
+    void append(const std::vector<LogEntry>& entries);
+    void clear();
+    size_t maxLines() const { return max_lines_; }
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+private:
+    size_t max_lines_;
+    std::deque<LogEntry> lines_;
+};
+
+class LogLevelFilter : public QSortFilterProxyModel {
+    Q_OBJECT
+public:
+    explicit LogLevelFilter(QObject* parent = nullptr);
+
+    void setMinimumLevel(QtMsgType level);
+    QtMsgType minimumLevel() const { return minimum_; }
+    void setText(const QString& text);
+
+protected:
+    bool filterAcceptsRow(int source_row, const QModelIndex& source_parent) const override;
+
+private:
+    QtMsgType minimum_ = QtDebugMsg;
+    QString text_;
+};
+
+}  // namespace spillway
