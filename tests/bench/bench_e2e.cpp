@@ -46,6 +46,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/kafka/end_offsets.h"
 #include "core/postgres/copy_text.h"
 #include "core/demo/demo_environment.h"
 #include "core/demo/embedded_kafka.h"

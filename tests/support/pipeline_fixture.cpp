@@ -8,6 +8,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "core/kafka/end_offsets.h"
 #include "core/kafka/event_decoder.h"
 #include "core/postgres/pg_connection.h"
 

@@ -1,5 +1,6 @@
 // The embedded mock cluster and the load generator against it: what goes in comes back out,
 // keyed consistently, sized as asked, with the duplicate and malformed shares accounted for.
+#include "core/kafka/end_offsets.h"
 #include "core/demo/embedded_kafka.h"
 #include "core/demo/load_generator.h"
 
