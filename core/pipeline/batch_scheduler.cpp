@@ -51,8 +51,7 @@ void BatchScheduler::run() {
         const size_t idle_writers = sink_.idle_writers();
         const bool idle_ready = queued > 0 && idle_writers > 0;
 
-        if ((size_ready || interval_ready || drain_ready || idle_ready) &&
-            sink_.free_slots() > 0) {
+        if ((size_ready || interval_ready || drain_ready || idle_ready) && sink_.free_slots() > 0) {
             Batch batch;
             batch.sequence = ++sequence;
             batch.formed_at = now;

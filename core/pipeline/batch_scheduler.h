@@ -3,8 +3,9 @@
 // idle (whatever is queued, up to batch_size events and batch_bytes), when batch_size events (or
 // batch_bytes) are queued, or when the oldest queued event has waited flush_interval, whichever
 // comes first. At low load batches are small and leave at once; under load the writers are busy
-// and batches fill up; the flush interval is only an upper bound. It reads the knobs at the start of every cycle and never waits on the
-// database: when the sink has no free slot the events simply stay in the queue.
+// and batches fill up; the flush interval is only an upper bound. It reads the knobs at the start
+// of every cycle and never waits on the database: when the sink has no free slot the events simply
+// stay in the queue.
 #include <atomic>
 #include <cstdint>
 #include <thread>

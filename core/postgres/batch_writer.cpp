@@ -6,10 +6,10 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "core/postgres/copy_text.h"
-#include "core/compression/dictionary_keeper.h"
 #include "core/common/logging.h"
+#include "core/compression/dictionary_keeper.h"
 #include "core/pipeline/metrics.h"
+#include "core/postgres/copy_text.h"
 #include "core/postgres/pg_connection.h"
 
 namespace spillway {
@@ -38,11 +38,10 @@ std::vector<const Event*> distinct_by_id(const std::vector<const Event*>& events
             return order < 0;
         return std::tie(a->partition, a->offset) < std::tie(b->partition, b->offset);
     });
-    sorted.erase(std::unique(sorted.begin(), sorted.end(),
-                             [](const Event* a, const Event* b) {
-                                 return a->event_id == b->event_id;
-                             }),
-                 sorted.end());
+    sorted.erase(
+        std::unique(sorted.begin(), sorted.end(),
+                    [](const Event* a, const Event* b) { return a->event_id == b->event_id; }),
+        sorted.end());
     return sorted;
 }
 }  // namespace
@@ -91,8 +90,7 @@ void BatchWriter::connect() {
     // A per-connection staging table for dead letters (rare): no index, no WAL, emptied by
     // every commit.
     connection_->exec(
-        std::string("CREATE TEMP TABLE IF NOT EXISTS ") +
-        kStageDead +
+        std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kStageDead +
         " (kafka_partition integer, kafka_offset bigint, kafka_key bytea,"
         " kafka_headers jsonb, payload bytea, event_id text, reason text, message text,"
         " sqlstate text)"
@@ -180,9 +178,9 @@ int64_t BatchWriter::count_default_partition_rows(const std::vector<const Event*
         for (const int64_t day : unknown) {
             if (names.size() > 1)
                 names += ',';
-            append_array_text(names, quote_table_name(day_partition_table(
-                                         options_.events_table,
-                                         std::chrono::sys_days(std::chrono::days(day)))));
+            append_array_text(
+                names, quote_table_name(day_partition_table(
+                           options_.events_table, std::chrono::sys_days(std::chrono::days(day)))));
         }
         names += '}';
         // A partition counts when it is attached to the events table, not merely present (the
@@ -197,9 +195,9 @@ int64_t BatchWriter::count_default_partition_rows(const std::vector<const Event*
             if (row.empty() || !row[0])
                 continue;
             for (const int64_t day : unknown) {
-                if (*row[0] == quote_table_name(day_partition_table(
-                                   options_.events_table,
-                                   std::chrono::sys_days(std::chrono::days(day)))))
+                if (*row[0] ==
+                    quote_table_name(day_partition_table(
+                        options_.events_table, std::chrono::sys_days(std::chrono::days(day)))))
                     partitioned_days_[day] = now;
             }
         }

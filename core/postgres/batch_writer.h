@@ -24,8 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "core/pipeline/event.h"
 #include "core/compression/payload_codec.h"
+#include "core/pipeline/event.h"
 #include "core/postgres/sink_schema.h"
 
 namespace spillway {

@@ -22,8 +22,8 @@ private slots:
             TestProducer producer(fixture.bootstrap_servers());
             for (int i = 0; i < 2000; ++i)
                 producer.send(fixture.topic(),
-                              "{\"event_id\":\"b-" + std::to_string(i) + "\",\"n\":" +
-                                  std::to_string(i) + "}",
+                              "{\"event_id\":\"b-" + std::to_string(i) +
+                                  "\",\"n\":" + std::to_string(i) + "}",
                               "k" + std::to_string(i % 11));
             // The same id twice, and two messages that are not events.
             producer.send(fixture.topic(), "{\"event_id\":\"b-7\",\"n\":7}", "k7");
