@@ -23,8 +23,8 @@ int64_t now_ms() {
         .count();
 }
 
-Event event(const std::string& id, int32_t partition, int64_t offset,
-            const std::string& extra = "1") {
+Event make_event(const std::string& id, int32_t partition, int64_t offset,
+                 const std::string& extra = "1") {
     Event e;
     e.event_id = id;
     e.payload = "{\"event_id\":\"" + id + "\",\"n\":" + extra + "}";
@@ -80,8 +80,8 @@ private slots:
 
     void sameIdTwiceInABatchIsStoredOnceAtItsEarliestOffset() {
         const SinkOptions sink = fresh_sink();
-        const BatchResult result = write(sink, {event("a", 0, 9, "9"), event("b", 0, 4),
-                                                event("a", 0, 3, "3"), event("a", 1, 2)});
+        const BatchResult result = write(sink, {make_event("a", 0, 9, "9"), make_event("b", 0, 4),
+                                                make_event("a", 0, 3, "3"), make_event("a", 1, 2)});
         QCOMPARE(result.inserted, int64_t{2});
         QCOMPARE(result.duplicates, int64_t{2});
         const std::string& t = sink.events_table;
@@ -96,9 +96,9 @@ private slots:
 
     void idClaimedByAnotherInstanceIsADuplicate() {
         const SinkOptions sink = fresh_sink();
-        QCOMPARE(write(sink, {event("x", 0, 0), event("y", 0, 1)}).inserted, int64_t{2});
+        QCOMPARE(write(sink, {make_event("x", 0, 0), make_event("y", 0, 1)}).inserted, int64_t{2});
         // Another writer (its own connection, as another instance has) sees y already claimed.
-        const BatchResult second = write(sink, {event("y", 1, 0), event("z", 1, 1)});
+        const BatchResult second = write(sink, {make_event("y", 1, 0), make_event("z", 1, 1)});
         QCOMPARE(second.inserted, int64_t{1});
         QCOMPARE(second.duplicates, int64_t{1});
         QCOMPARE(scalar("SELECT count(*) FROM " + sink.events_table), int64_t{3});
@@ -108,9 +108,9 @@ private slots:
             int64_t{0});
         // Ids with quotes, backslashes, commas and braces survive the array parameter.
         const std::string odd = "q\"u,o}t{e\\ \u00e9";
-        const BatchResult third = write(sink, {event("odd", 2, 0)});
+        const BatchResult third = write(sink, {make_event("odd", 2, 0)});
         QCOMPARE(third.inserted, int64_t{1});
-        Event weird = event("w", 2, 1);
+        Event weird = make_event("w", 2, 1);
         weird.event_id = odd;
         QCOMPARE(write(sink, {weird}).inserted, int64_t{1});
         QCOMPARE(write(sink, {weird}).duplicates, int64_t{1});
@@ -138,7 +138,7 @@ private slots:
         other.exec("INSERT INTO " + sink.events_table +
                    "_keys (event_id, event_time) VALUES ('c', now())");
         auto pending = std::async(std::launch::async, [&] {
-            return write(sink, {event("c", 0, 0), event("d", 0, 1)});
+            return write(sink, {make_event("c", 0, 0), make_event("d", 0, 1)});
         });
         QVERIFY(pending.wait_for(1s) == std::future_status::timeout);  // it waits on c
         other.exec(other_commits ? "COMMIT" : "ROLLBACK");
@@ -154,9 +154,9 @@ private slots:
         const SinkOptions sink = fresh_sink();
         std::vector<Event> events;
         for (int i = 0; i < 40; ++i)
-            events.push_back(event("ok-" + std::to_string(i), 0, i));
+            events.push_back(make_event("ok-" + std::to_string(i), 0, i));
         // Valid JSON that jsonb refuses: the database's data error, found only by the COPY.
-        Event poison = event("poison", 0, 40);
+        Event poison = make_event("poison", 0, 40);
         poison.payload = "{\"event_id\":\"poison\",\"s\":\"\\u0000\"}";
         events.insert(events.begin() + 17, poison);
         const BatchResult result = write(sink, events);
@@ -190,7 +190,7 @@ private slots:
                      .at(0),
                  std::string("C"));
         // The claimed id is still claimed.
-        const BatchResult result = write(sink, {event("kept", 0, 0), event("new", 0, 1)});
+        const BatchResult result = write(sink, {make_event("kept", 0, 0), make_event("new", 0, 1)});
         QCOMPARE(result.inserted, int64_t{1});
         QCOMPARE(result.duplicates, int64_t{1});
     }
