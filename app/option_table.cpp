@@ -126,6 +126,10 @@ const std::vector<OptionDefinition>& option_definitions() {
          "Allow --listen on an address other than loopback (the API speaks plain HTTP: put a TLS "
          "proxy in front).",
          "false", K::Flag, [](O& o, S v) { o.allow_remote_listen = flag(v); }},
+        {"stop-at-end", "service", nullptr,
+         "Headless backfill: read up to the end offsets that exist at start, drain, commit, print "
+         "the summary and exit (0 only when every message up to them is accounted for).",
+         "false", K::Flag, [](O& o, S v) { o.stop_at_end = flag(v); }},
         {"api-token-file", "service", "FILE",
          "File holding the control API's bearer token (mode 600).", nullptr, K::Text,
          [](O& o, S v) { o.api_token_file = text(v); }},
@@ -378,6 +382,10 @@ void finish_options(AppOptions& o) {
     }
     if (!o.listen.empty() && !o.headless)
         throw OptionProblem{"--listen needs --headless (the console serves no API)"};
+    if (o.stop_at_end && (!o.headless || o.demo || o.read_events))
+        throw OptionProblem{
+            "--stop-at-end needs --headless with --bootstrap-servers and --pg (the demo already "
+            "stops once its --events are stored)"};
     if (!o.api_token_file.empty()) {
         if (o.listen.empty())
             throw OptionProblem{"--api-token-file needs --listen"};

@@ -55,7 +55,8 @@ struct AppOptions {
     std::string listen;  // ADDR:PORT
     bool allow_remote_listen = false;
     std::string api_token_file;
-    std::string config_file;  // the file settings were read from, if any
+    bool stop_at_end = false;  // backfill: stop once the end offsets seen at start are committed
+    std::string config_file;   // the file settings were read from, if any
 
     // Transport security. Secrets come from files; the *_password members hold what was read
     // (registered for redaction, never printed).

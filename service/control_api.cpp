@@ -206,6 +206,8 @@ HttpResponse ControlApi::metrics() const {
     const Metrics& m = engine_.metrics();
     reading.batch_write = {m.batch_write_latency.counts(), m.batch_write_latency.sum_us()};
     reading.end_to_end = {m.end_to_end_latency.counts(), m.end_to_end_latency.sum_us()};
+    reading.kafka_to_commit = {m.kafka_to_commit_latency.counts(),
+                               m.kafka_to_commit_latency.sum_us()};
     reading.topic = engine_.options().source.topic;
     reading.group = engine_.options().source.group_id;
     reading.version = options_.version;

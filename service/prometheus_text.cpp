@@ -180,6 +180,10 @@ std::string prometheus_text(const MetricsReading& reading) {
                 "Per batch: from writer pick-up to commit.", reading.batch_write);
     w.histogram("spillway_end_to_end_latency_seconds",
                 "Per event: from queue entry to commit.", reading.end_to_end);
+    w.histogram("spillway_kafka_to_commit_latency_seconds",
+                "Per event: from the Kafka message timestamp to the commit that made it durable "
+                "(the true end-to-end latency).",
+                reading.kafka_to_commit);
 
     const Knobs& k = s.knobs;
     w.gauge("spillway_knob_batch_size", "Knob: events per batch.", k.batch_size);

@@ -21,6 +21,7 @@ struct MetricsReading {
     Snapshot snapshot;
     HistogramReading batch_write;
     HistogramReading end_to_end;
+    HistogramReading kafka_to_commit;
     std::string topic;
     std::string group;
     std::string version;

@@ -13,7 +13,8 @@
 namespace spillway {
 
 std::vector<int64_t> query_end_offsets(const std::string& bootstrap_servers,
-                                       const std::string& topic, int timeout_ms) {
+                                       const std::string& topic, int timeout_ms,
+                                       const std::map<std::string, std::string>& properties) {
     using Clock = std::chrono::steady_clock;
     const auto deadline = Clock::now() + std::chrono::milliseconds(std::max(timeout_ms, 1));
     const auto remaining_ms = [&] {
@@ -24,6 +25,8 @@ std::vector<int64_t> query_end_offsets(const std::string& bootstrap_servers,
 
     const std::string client = "query_end_offsets";
     KafkaConf conf = make_kafka_conf();
+    for (const auto& [name, value] : properties)
+        set_kafka_property(conf.get(), client, name, value);
     set_kafka_property(conf.get(), client, "bootstrap.servers", bootstrap_servers);
     set_kafka_property(conf.get(), client, "client.id", "spillway-offsets-probe");
     route_rdkafka_logs(conf.get(), &lcKafka);

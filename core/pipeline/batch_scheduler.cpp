@@ -48,14 +48,20 @@ void BatchScheduler::run() {
         const bool size_ready = queued >= batch_size || queue_.bytes() >= knobs->batch_bytes;
         const bool interval_ready = oldest && now - *oldest >= interval;
         const bool drain_ready = draining_ && queued > 0;
+        const size_t idle_writers = sink_.idle_writers();
+        const bool idle_ready = queued > 0 && idle_writers > 0;
 
-        if ((size_ready || interval_ready || drain_ready) && sink_.free_slots() > 0) {
+        if ((size_ready || interval_ready || drain_ready || idle_ready) && sink_.free_slots() > 0) {
             Batch batch;
             batch.sequence = ++sequence;
             batch.formed_at = now;
             batch.events = queue_.pop_batch(batch_size, knobs->batch_bytes, &batch.bytes);
             if (!batch.events.empty()) {
-                (size_ready ? size_triggered_ : interval_triggered_).fetch_add(1);
+                (size_ready       ? size_triggered_
+                 : interval_ready ? interval_triggered_
+                 : idle_ready     ? idle_triggered_
+                                  : interval_triggered_)
+                    .fetch_add(1);
                 batches_formed_.fetch_add(1);
                 sink_.submit(std::move(batch));
             }
@@ -68,12 +74,12 @@ void BatchScheduler::run() {
             queue_.wait_for_events(SIZE_MAX, now + std::chrono::milliseconds(1));
             continue;
         }
-        // Sleep until the next batch could be due: batch_size events arrive, or the oldest
-        // event's interval runs out.
+        // Sleep until the next batch could be due: batch_size events arrive (one, when a writer
+        // is idle), or the oldest event's interval runs out.
         auto deadline = now + kMaxWait;
         if (oldest)
             deadline = std::min(deadline, *oldest + interval);
-        queue_.wait_for_events(batch_size, deadline);
+        queue_.wait_for_events(idle_writers > 0 ? 1 : batch_size, deadline);
     }
 }
 

@@ -1,8 +1,11 @@
 #pragma once
-// Forms batches from the bounded queue on its own thread: a batch leaves when batch_size events
-// (or batch_bytes) are queued, or when the oldest queued event has waited flush_interval,
-// whichever comes first. It reads the knobs at the start of every cycle and never waits on the
-// database: when the sink has no free slot the events simply stay in the queue.
+// Forms batches from the bounded queue on its own thread: a batch leaves as soon as a writer is
+// idle (whatever is queued, up to batch_size events and batch_bytes), when batch_size events (or
+// batch_bytes) are queued, or when the oldest queued event has waited flush_interval, whichever
+// comes first. At low load batches are small and leave at once; under load the writers are busy
+// and batches fill up; the flush interval is only an upper bound. It reads the knobs at the start
+// of every cycle and never waits on the database: when the sink has no free slot the events simply
+// stay in the queue.
 #include <atomic>
 #include <cstdint>
 #include <thread>
@@ -26,6 +29,7 @@ public:
     uint64_t batches_formed() const { return batches_formed_.load(); }
     uint64_t size_triggered() const { return size_triggered_.load(); }
     uint64_t interval_triggered() const { return interval_triggered_.load(); }
+    uint64_t idle_triggered() const { return idle_triggered_.load(); }
 
 private:
     void run();
@@ -39,6 +43,7 @@ private:
     std::atomic<uint64_t> batches_formed_{0};
     std::atomic<uint64_t> size_triggered_{0};
     std::atomic<uint64_t> interval_triggered_{0};
+    std::atomic<uint64_t> idle_triggered_{0};
 };
 
 }  // namespace spillway

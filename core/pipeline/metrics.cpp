@@ -9,7 +9,7 @@ bool caught_up(const Snapshot& snapshot, const std::vector<int64_t>& end_offsets
         const auto index = static_cast<size_t>(lag.partition);
         if (index >= end_offsets.size())
             return false;
-        if (end_offsets[index] != 0 && lag.committed != end_offsets[index])
+        if (end_offsets[index] != 0 && lag.committed < end_offsets[index])
             return false;
     }
     return true;

@@ -74,6 +74,9 @@ struct Metrics {
     ErrorSlot database_error;              // the latest failed write while it is being retried
     LatencyHistogram batch_write_latency;  // per batch: from writer pick-up to commit
     LatencyHistogram end_to_end_latency;   // per event: from queue entry to commit
+    // Per event: from the Kafka message's timestamp (the producer's or the broker's wall clock)
+    // to the commit that made it durable. The headline latency: it includes the time in Kafka.
+    LatencyHistogram kafka_to_commit_latency;
 };
 
 struct PartitionLag {
@@ -126,6 +129,9 @@ struct Snapshot {
     double e2e_p50_ms = 0, e2e_p95_ms = 0, e2e_p99_ms = 0;
     double batch_p50_total_ms = 0, batch_p99_total_ms = 0;
     double e2e_p50_total_ms = 0, e2e_p99_total_ms = 0;
+    // Kafka message timestamp to commit (the true end-to-end latency): recent window and total.
+    double true_e2e_p50_ms = 0, true_e2e_p95_ms = 0, true_e2e_p99_ms = 0;
+    double true_e2e_p50_total_ms = 0, true_e2e_p99_total_ms = 0;
 
     std::vector<PartitionLag> partitions;
     int64_t total_lag_messages = 0;
@@ -139,9 +145,9 @@ struct Snapshot {
     std::string last_storage_error;   // latest failed partition or dictionary job
 };
 
-// True when every partition's committed offset has reached its log-end offset: everything the
-// broker held when `end_offsets` (indexed by partition) was read is durable. An empty partition
-// (end offset 0) has nothing to commit.
+// True when every partition's committed offset has reached (or passed: more arrived since) its
+// log-end offset: everything the broker held when `end_offsets` (indexed by partition) was read
+// is durable. An empty partition (end offset 0) has nothing to commit.
 bool caught_up(const Snapshot& snapshot, const std::vector<int64_t>& end_offsets);
 
 }  // namespace spillway

@@ -63,6 +63,11 @@ const Fields<Snapshot, double> kSnapshotNumbers = {
     {"batch_p99_total_ms", &Snapshot::batch_p99_total_ms},
     {"e2e_p50_total_ms", &Snapshot::e2e_p50_total_ms},
     {"e2e_p99_total_ms", &Snapshot::e2e_p99_total_ms},
+    {"true_e2e_p50_ms", &Snapshot::true_e2e_p50_ms},
+    {"true_e2e_p95_ms", &Snapshot::true_e2e_p95_ms},
+    {"true_e2e_p99_ms", &Snapshot::true_e2e_p99_ms},
+    {"true_e2e_p50_total_ms", &Snapshot::true_e2e_p50_total_ms},
+    {"true_e2e_p99_total_ms", &Snapshot::true_e2e_p99_total_ms},
     {"max_lag_seconds", &Snapshot::max_lag_seconds},
 };
 const Fields<Snapshot, bool> kSnapshotFlags = {

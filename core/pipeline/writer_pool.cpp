@@ -1,5 +1,7 @@
 #include "core/pipeline/writer_pool.h"
 
+#include <algorithm>
+
 #include "core/postgres/batch_writer.h"
 #include "core/common/logging.h"
 #include "core/pipeline/metrics.h"
@@ -72,6 +74,19 @@ size_t WriterPool::free_slots() const {
     return stopping_ || used >= capacity ? 0 : static_cast<size_t>(capacity - used);
 }
 
+size_t WriterPool::idle_writers() const {
+    std::lock_guard lock(mutex_);
+    if (stopping_)
+        return 0;
+    int active = 0;
+    for (const auto& worker : workers_) {
+        if (!worker->retire && !worker->finished)
+            ++active;
+    }
+    const int idle = active - busy_ - static_cast<int>(pending_.size());
+    return idle > 0 ? static_cast<size_t>(idle) : 0;
+}
+
 void WriterPool::submit(Batch&& batch) {
     {
         std::lock_guard lock(mutex_);
@@ -107,6 +122,9 @@ void WriterPool::run(Worker* worker) {
         metrics_.writers_busy.fetch_sub(1);
 
         if (durable) {
+            const int64_t committed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count();
             std::vector<PartitionOffset> done;
             done.reserve(batch.events.size());
             for (const Event& event : batch.events) {
@@ -115,6 +133,10 @@ void WriterPool::run(Worker* worker) {
                     std::chrono::duration_cast<std::chrono::microseconds>(finished -
                                                                           event.received_at)
                         .count());
+                // A producer clock ahead of ours would give a negative figure: count it as 0.
+                if (event.produced_at_ms > 0)
+                    metrics_.kafka_to_commit_latency.record_us(
+                        std::max<int64_t>(0, committed_ms - event.produced_at_ms) * 1000);
             }
             offsets_.mark_done(done);
             metrics_.last_durable_ns.store(finished.time_since_epoch().count());

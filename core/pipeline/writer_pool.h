@@ -40,6 +40,7 @@ public:
 
     size_t free_slots() const override;
     void submit(Batch&& batch) override;
+    size_t idle_writers() const override;
 
     size_t pending() const;
     int busy() const;

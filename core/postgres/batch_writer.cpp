@@ -1,18 +1,22 @@
 #include "core/postgres/batch_writer.h"
 
 #include <algorithm>
+#include <string_view>
 #include <thread>
+#include <tuple>
+#include <unordered_map>
 
-#include "core/postgres/copy_text.h"
-#include "core/compression/dictionary_keeper.h"
 #include "core/common/logging.h"
+#include "core/compression/dictionary_keeper.h"
 #include "core/pipeline/metrics.h"
+#include "core/postgres/copy_text.h"
 #include "core/postgres/pg_connection.h"
 
 namespace spillway {
 
 namespace {
-constexpr const char* kStageEvents = "spillway_stage_events";
+// How long a day seen to have its own partition is trusted before it is checked again.
+constexpr auto kPartitionRecheck = std::chrono::seconds(10);
 constexpr const char* kStageDead = "spillway_stage_dead";
 
 std::string sql_literal(std::string_view text) {
@@ -25,6 +29,21 @@ std::string sql_literal(std::string_view text) {
     quoted += '\'';
     return quoted;
 }
+// One event per id, the earliest (partition, offset) winning, sorted bytewise by id: the order
+// every writer claims ids in.
+std::vector<const Event*> distinct_by_id(const std::vector<const Event*>& events) {
+    std::vector<const Event*> sorted(events);
+    std::sort(sorted.begin(), sorted.end(), [](const Event* a, const Event* b) {
+        if (const int order = a->event_id.compare(b->event_id); order != 0)
+            return order < 0;
+        return std::tie(a->partition, a->offset) < std::tie(b->partition, b->offset);
+    });
+    sorted.erase(
+        std::unique(sorted.begin(), sorted.end(),
+                    [](const Event* a, const Event* b) { return a->event_id == b->event_id; }),
+        sorted.end());
+    return sorted;
+}
 }  // namespace
 
 BatchWriter::BatchWriter(SinkOptions options, Metrics* metrics, DictionaryKeeper* dictionaries)
@@ -33,36 +52,18 @@ BatchWriter::BatchWriter(SinkOptions options, Metrics* metrics, DictionaryKeeper
         codec_ = std::make_unique<ZstdCodec>(options_.compression_level);
     const std::string topic = sql_literal(options_.topic);
     const std::string& events = options_.events_table;
-    insert_events_sql_ =
-        // One row per id: the batch may hold the same event twice (the earliest offset wins).
-        std::string(
-            "WITH firsts AS (SELECT DISTINCT ON (event_id) event_id,"
-            " timestamptz 'epoch' + event_time_ms * interval '1 millisecond' AS event_time,"
-            " kafka_partition, kafka_offset, kafka_key, payload, payload_zstd, dict_id,"
-            " raw_bytes FROM ") +
-        kStageEvents +
-        " ORDER BY event_id, kafka_partition, kafka_offset),"
-        // The key table is the dedup: an id already claimed (by an earlier batch, another
-        // writer, or a row since archived) is not returned. Claiming in key order makes
-        // concurrent writers take index locks in the same order, so overlapping batches wait for
-        // each other instead of deadlocking.
-        " claimed AS (INSERT INTO " +
-        quote_table_name(event_keys_table(events)) +
-        " (event_id, event_time) SELECT event_id, event_time FROM firsts ORDER BY event_id"
-        " ON CONFLICT (event_id) DO NOTHING RETURNING event_id),"
-        " stored AS (INSERT INTO " +
-        quote_table_name(events) +
-        " (event_id, event_time, kafka_topic, kafka_partition, kafka_offset, kafka_key, payload,"
-        " payload_zstd, dict_id) SELECT f.event_id, f.event_time, " +
-        topic +
-        ", f.kafka_partition, f.kafka_offset, f.kafka_key, f.payload, f.payload_zstd, f.dict_id"
-        " FROM firsts f JOIN claimed USING (event_id)"
-        " RETURNING tableoid, event_id,"
-        " coalesce(pg_column_size(payload), octet_length(payload_zstd)) AS stored_bytes)"
-        " SELECT count(*), count(*) FILTER (WHERE s.tableoid = " +
-        sql_literal(quote_table_name(default_partition_table(events))) +
-        "::regclass), coalesce(sum(s.stored_bytes), 0), coalesce(sum(f.raw_bytes), 0)"
-        " FROM stored s JOIN firsts f USING (event_id)";
+    // Claiming in the order of the array (the ids sorted bytewise by the caller) makes
+    // concurrent writers take the key index's locks in one order, so overlapping batches wait for
+    // each other instead of deadlocking.
+    claim_sql_ = "INSERT INTO " + quote_table_name(event_keys_table(events)) +
+                 " (event_id, event_time) SELECT u.id, timestamptz 'epoch' + u.ms * interval '1 "
+                 "millisecond' FROM unnest($1::text[], $2::int8[]) AS u(id, ms)"
+                 " ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
+    copy_events_sql_ = "COPY " + quote_table_name(events) +
+                       " (event_id, event_time, kafka_topic, kafka_partition, kafka_offset,"
+                       " kafka_key, " +
+                       (codec_ ? "payload_zstd, dict_id" : "payload") + ") FROM STDIN";
+    append_copy_text(copy_topic_, options_.topic);
     insert_dead_sql_ =
         "INSERT INTO " + quote_table_name(options_.dead_letter_table) +
         " AS dead (kafka_topic, kafka_partition, kafka_offset, kafka_key, kafka_headers, payload, "
@@ -86,14 +87,10 @@ BatchWriter::~BatchWriter() = default;
 void BatchWriter::connect() {
     connection_.reset();
     connection_ = std::make_unique<PgConnection>(options_.conninfo);
-    // Per-connection staging tables: no index, no WAL, emptied by every commit.
+    // A per-connection staging table for dead letters (rare): no index, no WAL, emptied by
+    // every commit.
     connection_->exec(
-        std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kStageEvents +
-        " (event_id text, event_time_ms bigint, kafka_partition integer,"
-        " kafka_offset bigint, kafka_key bytea, raw_bytes integer, payload jsonb,"
-        " payload_zstd bytea, dict_id integer) ON COMMIT DELETE ROWS;"
-        "CREATE TEMP TABLE IF NOT EXISTS " +
-        kStageDead +
+        std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kStageDead +
         " (kafka_partition integer, kafka_offset bigint, kafka_key bytea,"
         " kafka_headers jsonb, payload bytea, event_id text, reason text, message text,"
         " sqlstate text)"
@@ -101,9 +98,9 @@ void BatchWriter::connect() {
         "SET synchronous_commit = on;");
 }
 
-// The payload column(s) of one staged row: the text as received (jsonb), or one zstd frame and
+// The payload column(s) of one row: the text as received (jsonb), or one zstd frame and
 // the id of its dictionary (\N: none). The decoder validated the text already (simdjson).
-void BatchWriter::append_staged_payload(const Event& event) {
+void BatchWriter::append_payload(const Event& event) {
     if (!codec_) {
         append_copy_text(copy_buffer_, event.payload);
         return;
@@ -128,47 +125,132 @@ void BatchWriter::rollback_quietly() {
     }
 }
 
+// Claims the ids of `distinct` (one event per id) in the key table and returns the events whose
+// id it claimed: the others are already stored, or being stored by a transaction that commits
+// first (the statement waits for it and then sees the conflict).
+std::vector<const Event*> BatchWriter::claim(const std::vector<const Event*>& distinct) {
+    ids_param_.assign(1, '{');
+    times_param_.assign(1, '{');
+    for (const Event* event : distinct) {
+        if (ids_param_.size() > 1) {
+            ids_param_ += ',';
+            times_param_ += ',';
+        }
+        append_array_text(ids_param_, event->event_id);
+        append_copy_int(times_param_, event->event_time_ms);
+    }
+    ids_param_ += '}';
+    times_param_ += '}';
+    const auto rows = connection_->query(claim_sql_, {ids_param_, times_param_});
+    std::unordered_map<std::string_view, const Event*> by_id;
+    by_id.reserve(distinct.size());
+    for (const Event* event : distinct)
+        by_id.emplace(event->event_id, event);
+    std::vector<const Event*> claimed;
+    claimed.reserve(rows.size());
+    for (const auto& row : rows) {
+        if (!row.empty() && row[0]) {
+            const auto found = by_id.find(*row[0]);
+            if (found != by_id.end())
+                claimed.push_back(found->second);
+        }
+    }
+    return claimed;
+}
+
+// How many of `rows` the events table routes to its default partition: those whose day has no
+// partition of its own (naming contract in sink_schema.h). Days seen with a partition are
+// trusted for a while, so a batch of today's events costs no round trip.
+int64_t BatchWriter::count_default_partition_rows(const std::vector<const Event*>& rows) {
+    constexpr int64_t kDayMs = 86'400'000;
+    const auto now = std::chrono::steady_clock::now();
+    std::map<int64_t, int64_t> rows_by_day;
+    for (const Event* event : rows)
+        ++rows_by_day[event->event_time_ms / kDayMs];
+    std::vector<int64_t> unknown;
+    for (const auto& [day, count] : rows_by_day) {
+        const auto seen = partitioned_days_.find(day);
+        if (seen == partitioned_days_.end() || now - seen->second > kPartitionRecheck)
+            unknown.push_back(day);
+    }
+    if (!unknown.empty()) {
+        std::string names = "{";
+        for (const int64_t day : unknown) {
+            if (names.size() > 1)
+                names += ',';
+            append_array_text(
+                names, quote_table_name(day_partition_table(
+                           options_.events_table, std::chrono::sys_days(std::chrono::days(day)))));
+        }
+        names += '}';
+        // A partition counts when it is attached to the events table, not merely present (the
+        // tiering job detaches a day before it drops it).
+        const auto attached = connection_->query(
+            "SELECT n FROM unnest($1::text[]) AS n WHERE EXISTS (SELECT 1 FROM pg_inherits"
+            " WHERE inhrelid = to_regclass(n) AND inhparent = to_regclass($2))",
+            {names, quote_table_name(options_.events_table)});
+        for (const int64_t day : unknown)
+            partitioned_days_.erase(day);
+        for (const auto& row : attached) {
+            if (row.empty() || !row[0])
+                continue;
+            for (const int64_t day : unknown) {
+                if (*row[0] ==
+                    quote_table_name(day_partition_table(
+                        options_.events_table, std::chrono::sys_days(std::chrono::days(day)))))
+                    partitioned_days_[day] = now;
+            }
+        }
+    }
+    int64_t to_default = 0;
+    for (const auto& [day, count] : rows_by_day) {
+        if (!partitioned_days_.count(day))
+            to_default += count;
+    }
+    return to_default;
+}
+
 BatchWriter::Stored BatchWriter::write_transaction(const std::vector<const Event*>& good,
                                                    const std::vector<DeadRow>& dead) {
     connection_->exec("BEGIN");
     Stored stored;
     if (!good.empty()) {
-        copy_buffer_.clear();
-        staged_raw_bytes_ = staged_stored_bytes_ = 0;
-        dictionary_ = codec_ && dictionaries_ ? dictionaries_->current() : nullptr;
-        for (const Event* event : good) {
-            append_copy_text(copy_buffer_, event->event_id);
-            copy_buffer_ += '\t';
-            append_copy_int(copy_buffer_, event->event_time_ms);
-            copy_buffer_ += '\t';
-            append_copy_int(copy_buffer_, event->partition);
-            copy_buffer_ += '\t';
-            append_copy_int(copy_buffer_, event->offset);
-            copy_buffer_ += '\t';
-            if (event->key.empty())
-                append_copy_null(copy_buffer_);
-            else
-                append_copy_bytea(copy_buffer_, event->key);
-            copy_buffer_ += '\t';
-            append_copy_int(copy_buffer_, static_cast<int64_t>(event->payload.size()));
-            copy_buffer_ += '\t';
-            append_staged_payload(*event);
-            copy_buffer_ += '\n';
+        const std::vector<const Event*> claimed = claim(distinct_by_id(good));
+        stored.inserted = static_cast<int64_t>(claimed.size());
+        if (!claimed.empty()) {
+            copy_buffer_.clear();
+            staged_raw_bytes_ = staged_stored_bytes_ = 0;
+            dictionary_ = codec_ && dictionaries_ ? dictionaries_->current() : nullptr;
+            for (const Event* event : claimed) {
+                append_copy_text(copy_buffer_, event->event_id);
+                copy_buffer_ += '\t';
+                append_copy_timestamp_ms(copy_buffer_, event->event_time_ms);
+                copy_buffer_ += '\t';
+                copy_buffer_ += copy_topic_;
+                copy_buffer_ += '\t';
+                append_copy_int(copy_buffer_, event->partition);
+                copy_buffer_ += '\t';
+                append_copy_int(copy_buffer_, event->offset);
+                copy_buffer_ += '\t';
+                if (event->key.empty())
+                    append_copy_null(copy_buffer_);
+                else
+                    append_copy_bytea(copy_buffer_, event->key);
+                copy_buffer_ += '\t';
+                append_payload(*event);
+                copy_buffer_ += '\n';
+                stored.raw_bytes += static_cast<int64_t>(event->payload.size());
+            }
+            if (codec_ && dictionaries_)
+                dictionaries_->report(dictionary_ ? dictionary_->id() : 0,
+                                      static_cast<int64_t>(claimed.size()), staged_raw_bytes_,
+                                      staged_stored_bytes_);
+            connection_->copy_in(copy_events_sql_, copy_buffer_);
+            // jsonb: the text as received stands for the stored size (the server's binary form
+            // is about as big; measuring it would need a RETURNING the COPY does not have).
+            stored.stored_bytes = codec_ ? staged_stored_bytes_ : stored.raw_bytes;
+            stored.to_default = count_default_partition_rows(claimed);
         }
-        if (codec_ && dictionaries_)
-            dictionaries_->report(dictionary_ ? dictionary_->id() : 0,
-                                  static_cast<int64_t>(good.size()), staged_raw_bytes_,
-                                  staged_stored_bytes_);
-        connection_->copy_in(std::string("COPY ") + kStageEvents +
-                                 " (event_id, event_time_ms, kafka_partition, kafka_offset,"
-                                 " kafka_key, raw_bytes, " +
-                                 (codec_ ? "payload_zstd, dict_id" : "payload") + ") FROM STDIN",
-                             copy_buffer_);
-        const auto rows = connection_->query(insert_events_sql_, {});
-        const auto number = [&](size_t column) {
-            return rows.empty() || !rows[0][column] ? int64_t{0} : std::stoll(*rows[0][column]);
-        };
-        stored = {number(0), number(1), number(3), number(2)};
     }
     if (!dead.empty()) {
         copy_buffer_.clear();

@@ -1,9 +1,15 @@
 #pragma once
-// Writes one batch durably through one PostgreSQL connection: COPY into a per-connection staging
-// table, then one statement that claims the batch's event ids in the key table (ON CONFLICT DO
-// NOTHING: the global dedup, across partitions) and inserts the rows whose id it claimed into the
-// partitioned events table; plus the batch's rejected events into the dead-letter table; all in
-// one transaction.
+// Writes one batch durably through one PostgreSQL connection, in one transaction: the batch's
+// distinct event ids (deduplicated in memory, the earliest offset wins) are claimed in the key
+// table by one statement over array parameters (ON CONFLICT DO NOTHING: the global dedup, across
+// writers, instances and partitions); only the rows whose id it claimed are COPYed straight into
+// the partitioned events table; the batch's rejected events go to the dead-letter table.
+//
+// The connection is the raw libpq PgConnection rather than libpqxx 6.4: the hot path sends
+// pre-escaped COPY text in large chunks and classifies failures by SQLSTATE and detail, which
+// 6.4 does not expose (see pg_connection.h); and 6.4 keeps its libpq handle private
+// (connection_base::raw_connection() is reachable only through its internal gates), so the hot
+// path cannot drop to libpq beneath a libpqxx connection.
 //
 // Failures are handled by what they break: a transient one (connection, shutdown, serialization,
 // deadlock, resources) retries the same batch with exponential backoff and jitter, reconnecting
@@ -12,13 +18,14 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
-#include "core/pipeline/event.h"
 #include "core/compression/payload_codec.h"
+#include "core/pipeline/event.h"
 #include "core/postgres/sink_schema.h"
 
 namespace spillway {
@@ -68,7 +75,9 @@ private:
         int64_t inserted = 0, to_default = 0, raw_bytes = 0, stored_bytes = 0;
     };
     void connect();
-    void append_staged_payload(const Event& event);
+    void append_payload(const Event& event);
+    std::vector<const Event*> claim(const std::vector<const Event*>& distinct);
+    int64_t count_default_partition_rows(const std::vector<const Event*>& rows);
     Stored write_transaction(const std::vector<const Event*>& good,
                              const std::vector<DeadRow>& dead);
     void write_isolating(const std::vector<const Event*>& good, std::vector<DeadRow>& dead,
@@ -85,8 +94,15 @@ private:
     std::string frame_;
     int64_t staged_raw_bytes_ = 0, staged_stored_bytes_ = 0;
     std::string copy_buffer_;
-    std::string insert_events_sql_;
+    std::string ids_param_, times_param_;
+    std::string claim_sql_;
+    std::string copy_events_sql_;
+    std::string copy_topic_;  // the topic as a COPY text field
     std::string insert_dead_sql_;
+    // Days (since the epoch) seen to have their own partition, and when that was checked: rows of
+    // other days go to the default partition (counted). Checked again after a while, because the
+    // tiering job detaches archived days.
+    std::map<int64_t, std::chrono::steady_clock::time_point> partitioned_days_;
     std::string last_error_;
     std::minstd_rand jitter_{std::random_device{}()};
 };

@@ -1,6 +1,8 @@
 #include "core/postgres/copy_text.h"
 
 #include <charconv>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 
 namespace spillway {
@@ -49,6 +51,36 @@ void append_copy_int(std::string& out, int64_t value) {
     char buffer[24];
     auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
     out.append(buffer, end);
+}
+
+void append_copy_timestamp_ms(std::string& out, int64_t ms) {
+    using namespace std::chrono;
+    const sys_time<milliseconds> at{milliseconds(ms)};
+    const sys_days day = floor<days>(at);
+    const year_month_day date{day};
+    const hh_mm_ss<milliseconds> time{at - day};
+    char text[40];
+    const int length = std::snprintf(
+        text, sizeof text, "%04d-%02u-%02u %02d:%02d:%02d.%03d+00", static_cast<int>(date.year()),
+        static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+        static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+        static_cast<int>(time.seconds().count()), static_cast<int>(time.subseconds().count()));
+    out.append(text, static_cast<size_t>(length));
+}
+
+void append_array_text(std::string& out, std::string_view element) {
+    out += '"';
+    size_t start = 0;
+    for (size_t i = 0; i < element.size(); ++i) {
+        if (element[i] != '"' && element[i] != '\\')
+            continue;
+        out.append(element.data() + start, i - start);
+        out += '\\';
+        out += element[i];
+        start = i + 1;
+    }
+    out.append(element.data() + start, element.size() - start);
+    out += '"';
 }
 
 std::string sanitize_utf8(std::string_view text) {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "core/common/logging.h"
 #include "core/postgres/partition_maintainer.h"
 #include "core/postgres/pg_connection.h"
 
@@ -72,6 +73,22 @@ void refuse_unpartitioned(PgConnection& connection, const std::string& events_ta
         "_unpartitioned), start again so the partitioned table is created, then copy the old "
         "rows over (see README, \"Storage\"), or choose another table with --table");
 }
+// A key table made by an older version compares ids under the database's collation, the most
+// expensive btree there is. Rebuild it with COLLATE "C" (same rows, same dedup): one ALTER that
+// rewrites the table and its index under an exclusive lock, so other writers wait for it.
+void migrate_key_collation(PgConnection& connection, const std::string& events_table) {
+    const std::string keys = quote_table_name(event_keys_table(events_table));
+    const auto collation = connection.query(
+        "SELECT c.collname::text FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation"
+        " WHERE a.attrelid = to_regclass($1) AND a.attname = 'event_id'",
+        {keys});
+    if (collation.empty() || !collation[0][0] || *collation[0][0] == "C")
+        return;
+    qCWarning(lcStorage).noquote()
+        << "migrating the key table" << QString::fromStdString(keys)
+        << "to COLLATE \"C\" (rewrites the table and its primary key once; writers wait)";
+    connection.exec("ALTER TABLE " + keys + " ALTER COLUMN event_id TYPE text COLLATE \"C\"");
+}
 }  // namespace
 
 void ensure_schema(PgConnection& connection, const SinkOptions& options) {
@@ -116,7 +133,9 @@ void ensure_schema(PgConnection& connection, const SinkOptions& options) {
                 // The dedup key: a partitioned table cannot hold UNIQUE (event_id) alone, this can.
                 "CREATE TABLE IF NOT EXISTS " +
                 quote_table_name(event_keys_table(options.events_table)) +
-                " (event_id text PRIMARY KEY, event_time timestamptz NOT NULL);"
+                // COLLATE "C": ids are compared bytewise, the cheapest btree on text whatever
+                // the database's locale (dedup needs equality only).
+                " (event_id text COLLATE \"C\" PRIMARY KEY, event_time timestamptz NOT NULL);"
                 "CREATE TABLE IF NOT EXISTS " +
                 quote_table_name(event_dictionaries_table(options.events_table)) +
                 " ("
@@ -168,6 +187,7 @@ void ensure_schema(PgConnection& connection, const SinkOptions& options) {
                 "  filter text,"            // the filter, when the action took a whole filter
                 "  outcome text NOT NULL,"  // what happened, in words and counts
                 "  detail jsonb);");
+            migrate_key_collation(connection, options.events_table);
         });
     ensure_partitions(connection, options, std::chrono::system_clock::now());
 }
