@@ -48,7 +48,7 @@ void BatchScheduler::run() {
         const bool size_ready = queued >= batch_size || queue_.bytes() >= knobs->batch_bytes;
         const bool interval_ready = oldest && now - *oldest >= interval;
         const bool drain_ready = draining_ && queued > 0;
-        const size_t idle_writers = sink_.idle_writers();
+        const size_t idle_writers = knobs->dispatch_when_idle ? sink_.idle_writers() : 0;
         const bool idle_ready = queued > 0 && idle_writers > 0;
 
         if ((size_ready || interval_ready || drain_ready || idle_ready) && sink_.free_slots() > 0) {

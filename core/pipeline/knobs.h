@@ -27,6 +27,10 @@ struct Knobs {
     size_t batch_bytes = 16u << 20;         // bytes per batch (size trigger)
     int flush_interval_ms = 200;            // a non-empty batch leaves after this long at most
     int writer_concurrency = 4;             // writer threads, one database connection each
+    // A batch leaves as soon as a writer is free (capped by batch_size and batch_bytes): small
+    // batches and low latency at low load, full ones under load. Off: batches leave only when
+    // full or when the flush interval runs out, the fixed batching of earlier versions.
+    bool dispatch_when_idle = true;
     size_t queue_capacity_events = 200000;  // hard capacity of the bounded queue
     size_t queue_capacity_bytes = 256u << 20;
     double high_watermark = 0.8;  // pause consumption above this fill (events or bytes)

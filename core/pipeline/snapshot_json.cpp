@@ -90,6 +90,9 @@ const Fields<Knobs, size_t> kKnobSizes = {
     {"queue_capacity_events", &Knobs::queue_capacity_events},
     {"queue_capacity_bytes", &Knobs::queue_capacity_bytes},
 };
+const Fields<Knobs, bool> kKnobFlags = {
+    {"dispatch_when_idle", &Knobs::dispatch_when_idle},
+};
 const Fields<Knobs, double> kKnobNumbers = {
     {"high_watermark", &Knobs::high_watermark},
     {"low_watermark", &Knobs::low_watermark},
@@ -117,6 +120,7 @@ QJsonObject knobs_to_json(const Knobs& knobs) {
     write_all(kKnobInts, knobs, json);
     write_all(kKnobSizes, knobs, json);
     write_all(kKnobNumbers, knobs, json);
+    write_all(kKnobFlags, knobs, json);
     json.insert("overflow_policy", overflow_policy_name(knobs.overflow_policy));
     QJsonObject fetch;  // the runtime fetch settings (core/kafka/fetch_settings.h), values as text
     for (const auto& [property, value] : knobs.fetch)
@@ -130,7 +134,7 @@ std::optional<Knobs> knobs_from_json(const QJsonObject& json, const Knobs& base,
     for (auto it = json.begin(); it != json.end(); ++it) {
         const QString& name = it.key();
         if (!known(kKnobInts, name) && !known(kKnobSizes, name) && !known(kKnobNumbers, name) &&
-            name != "overflow_policy" && name != "fetch") {
+            !known(kKnobFlags, name) && name != "overflow_policy" && name != "fetch") {
             if (error)
                 *error = name.toStdString() + ": not a knob";
             return std::nullopt;
@@ -141,6 +145,7 @@ std::optional<Knobs> knobs_from_json(const QJsonObject& json, const Knobs& base,
     reader.all(kKnobInts, knobs);
     reader.all(kKnobSizes, knobs);
     reader.all(kKnobNumbers, knobs);
+    reader.all(kKnobFlags, knobs);
     std::string policy = overflow_policy_name(knobs.overflow_policy);
     reader.text("overflow_policy", policy);
     if (!reader.ok())

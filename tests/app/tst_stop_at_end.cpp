@@ -56,7 +56,12 @@ private slots:
         QCOMPARE(fixture.scalar("SELECT count(DISTINCT event_id) FROM backfill"), int64_t{2000});
         QCOMPARE(fixture.scalar("SELECT count(*) FROM backfill_dead"), int64_t{2});
         // Durable before the exit: the group's committed offsets are the end offsets at start.
-        QCOMPARE(fixture.committed_offsets("backfill-group"), ends);
+        // (An empty partition has nothing to commit: the broker reports no offset, -1001.)
+        std::vector<int64_t> committed = fixture.committed_offsets("backfill-group");
+        for (size_t p = 0; p < committed.size() && p < ends.size(); ++p)
+            if (ends[p] == 0 && committed[p] < 0)
+                committed[p] = 0;
+        QCOMPARE(committed, ends);
     }
 
     void stopAtEndNeedsARealSource() {

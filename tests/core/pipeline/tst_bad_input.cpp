@@ -350,11 +350,13 @@ private slots:
         QCOMPARE(fixture_->end_offsets(), std::vector<int64_t>{kEvents});
 
         // Everything is on the broker before the engine starts; a batch leaves only when all
-        // 10,000 are queued (the flush interval is far longer than consuming them takes).
+        // 10,000 are queued (the flush interval is far longer than consuming them takes, and an
+        // idle writer does not take a partial batch).
         EngineOptions options = fixture_->engine_options("poison", "poison_events", "poison_dead");
         options.knobs.batch_size = kEvents;
         options.knobs.flush_interval_ms = 60'000;
         options.knobs.writer_concurrency = 1;
+        options.knobs.dispatch_when_idle = false;
         Engine engine(options);
         engine.start();
         QVERIFY(fixture_->wait_all_committed(engine, 120s));
