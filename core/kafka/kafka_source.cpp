@@ -5,14 +5,15 @@
 #include <chrono>
 #include <memory>
 
-#include "core/pipeline/bounded_queue.h"
-#include "core/kafka/fetch_settings.h"
 #include "core/common/json_text.h"
-#include "core/kafka/kafka_property_check.h"
-#include "core/pipeline/knobs.h"
 #include "core/common/logging.h"
+#include "core/kafka/fetch_settings.h"
+#include "core/kafka/kafka_property_check.h"
+#include "core/pipeline/bounded_queue.h"
+#include "core/pipeline/knobs.h"
 #include "core/pipeline/offset_tracker.h"
 #include "core/pipeline/overflow_spool.h"
+#include "core/pipeline/sink_health.h"
 
 namespace spillway {
 
@@ -69,12 +70,14 @@ std::string headers_as_json(rd_kafka_message_t* message) {
 }  // namespace
 
 KafkaSource::KafkaSource(SourceOptions options, BoundedQueue& queue, OffsetTracker& offsets,
-                         const KnobStore& knobs, Metrics& metrics, OverflowSpool* overflow)
+                         const KnobStore& knobs, Metrics& metrics, const SinkHealth& sink_health,
+                         OverflowSpool* overflow)
     : options_(std::move(options)),
       queue_(queue),
       offsets_(offsets),
       knobs_(knobs),
       metrics_(metrics),
+      sink_health_(sink_health),
       decoder_(options_.decoder),
       overflow_(overflow) {}
 
@@ -162,8 +165,26 @@ void KafkaSource::start() {
     thread_ = std::thread([this] { run(); });
 }
 
-void KafkaSource::stop_intake() {
+bool KafkaSource::stop_intake(std::chrono::milliseconds timeout) {
     intake_stopped_ = true;
+    if (!thread_.joinable())
+        return true;
+    std::unique_lock lock(intake_mutex_);
+    if (intake_cv_.wait_for(lock, timeout, [this] { return intake_confirmed_; }))
+        return true;
+    qCWarning(lcKafka) << "the source did not confirm the stop of intake within" << timeout.count()
+                       << "ms";
+    return false;
+}
+
+void KafkaSource::confirm_intake_stopped() {
+    {
+        std::lock_guard lock(intake_mutex_);
+        if (intake_confirmed_)
+            return;
+        intake_confirmed_ = true;
+    }
+    intake_cv_.notify_all();
 }
 
 void KafkaSource::close() {
@@ -305,8 +326,7 @@ void KafkaSource::apply_backpressure() {
     const double fill = spooling ? overflow_->fill() : queue_.fill();
     // While the database is unavailable nothing can become durable: stop taking from the broker
     // instead of filling the queue with events that cannot be written.
-    const bool database_down = !metrics_.database_available.load(std::memory_order_relaxed);
-    if (intake_stopped_ || database_down) {
+    if (intake_stopped_ || !sink_health_.available()) {
         if (!paused_)
             set_paused(true);
     } else if (!paused_ && fill >= knobs->high_watermark) {
@@ -468,6 +488,9 @@ void KafkaSource::run() {
     auto next_commit = Clock::now();
     auto next_lag = Clock::now();
     while (!close_requested_) {
+        // Checked before the intake branch below, so once confirmed no message is handled again.
+        if (intake_stopped_)
+            confirm_intake_stopped();
         apply_backpressure();
         rd_kafka_poll(consumer_, 0);  // commit and error callbacks
         if (!intake_stopped_) {
@@ -477,7 +500,7 @@ void KafkaSource::run() {
             while (message) {
                 handle_message(message);
                 rd_kafka_message_destroy(message);
-                if (++burst >= 2000 || close_requested_)
+                if (++burst >= 2000 || close_requested_ || intake_stopped_)
                     break;
                 if (burst % 64 == 0)
                     apply_backpressure();
@@ -503,6 +526,7 @@ void KafkaSource::run() {
     commit(true, true);
     leave_group();
     refresh_lag();
+    confirm_intake_stopped();
 }
 
 void KafkaSource::leave_group() {
@@ -514,9 +538,9 @@ void KafkaSource::leave_group() {
     const auto deadline = Clock::now() + std::chrono::seconds(10);
     while (Clock::now() < deadline) {
         rd_kafka_topic_partition_list_t* assignment = nullptr;
-        const bool empty = rd_kafka_assignment(consumer_, &assignment) ==
-                               RD_KAFKA_RESP_ERR_NO_ERROR &&
-                           assignment && assignment->cnt == 0;
+        const bool empty =
+            rd_kafka_assignment(consumer_, &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+            assignment && assignment->cnt == 0;
         if (assignment)
             rd_kafka_topic_partition_list_destroy(assignment);
         if (empty)
