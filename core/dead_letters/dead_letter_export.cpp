@@ -1,10 +1,14 @@
-// DeadLetterStore::export_entries: every column of the selected entries as JSON Lines or CSV
-// (RFC 4180), in chunks so memory stays bounded, with one audit row. One thread at a time.
+// DeadLetterStore::export_entries: every column of the selected entries as JSON Lines (encoded by
+// dead_letter_json) or CSV (RFC 4180), in chunks so memory stays bounded, with one audit row. One
+// thread at a time.
 #include <limits>
 #include <ostream>
 #include <stdexcept>
 
+#include <QJsonDocument>
+
 #include "core/common/json_text.h"
+#include "core/dead_letters/dead_letter_json.h"
 #include "core/dead_letters/dead_letter_sql.h"
 #include "core/dead_letters/dead_letter_store.h"
 
@@ -14,78 +18,23 @@ using namespace dead_letter_sql;
 
 namespace {
 
-// ---- export formatting ----
-
 struct EncodedBytes {
     std::string text;
     const char* encoding;  // "utf8" or "base64"
 };
 
+// The same rule as the JSON export (dead_letter_json.h), so both files agree on every entry.
 EncodedBytes encode_bytes(std::string_view bytes) {
-    if (is_valid_utf8(bytes))
+    if (bytes_travel_as_text(bytes))
         return {std::string(bytes), "utf8"};
     return {base64_encode(bytes), "base64"};
 }
 
-void append_json_field(std::string& out, const char* name, bool& first) {
-    out += first ? "" : ",";
-    first = false;
-    append_json_string(out, name);
-    out += ':';
-}
-
 std::string json_line(const DeadLetterEntry& entry) {
-    std::string out = "{";
-    bool first = true;
-    auto text = [&](const char* name, const std::optional<std::string>& value) {
-        append_json_field(out, name, first);
-        if (value)
-            append_json_string(out, clean(*value));
-        else
-            out += "null";
-    };
-    auto number = [&](const char* name, int64_t value) {
-        append_json_field(out, name, first);
-        out += std::to_string(value);
-    };
-    auto bytes = [&](const char* name, const char* encoding_name,
-                     const std::optional<std::string>& value) {
-        if (!value) {
-            text(name, std::nullopt);
-            text(encoding_name, std::nullopt);
-            return;
-        }
-        const EncodedBytes encoded = encode_bytes(*value);
-        text(name, encoded.text);
-        text(encoding_name, std::string(encoded.encoding));
-    };
-    auto time = [&](const char* name, const std::optional<WallTime>& value) {
-        text(name, value ? std::optional<std::string>(iso8601(*value)) : std::nullopt);
-    };
-    number("id", entry.id);
-    text("kafka_topic", entry.topic);
-    number("kafka_partition", entry.partition);
-    number("kafka_offset", entry.offset);
-    bytes("kafka_key", "kafka_key_encoding",
-          entry.key.empty() ? std::nullopt : std::optional<std::string>(entry.key));
-    append_json_field(out, "kafka_headers", first);
-    out += entry.headers_json ? *entry.headers_json : "null";  // jsonb text is JSON already
-    bytes("payload", "payload_encoding", entry.payload);
-    bytes("original_payload", "original_payload_encoding", entry.original_payload);
-    text("event_id", entry.event_id);
-    text("reason", entry.reason);
-    text("message", entry.message);
-    text("sqlstate",
-         entry.sqlstate.empty() ? std::nullopt : std::optional<std::string>(entry.sqlstate));
-    number("attempts", entry.attempts);
-    time("first_seen", entry.first_seen);
-    time("last_seen", entry.last_seen);
-    text("status", entry.status);
-    time("status_changed_at", entry.status_changed_at);
-    text("status_changed_by", entry.status_changed_by);
-    text("status_note", entry.status_note);
-    out += "}\n";
-    return out;
+    return QJsonDocument(dead_letter_entry_to_export_json(entry))
+               .toJson(QJsonDocument::Compact)
+               .toStdString() +
+           "\n";
 }
 
 constexpr const char* kCsvHeader =
