@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/kafka/event_decoder.h"
+#include "core/kafka/kafka_handle.h"
 #include "core/pipeline/knobs.h"
 #include "core/pipeline/metrics.h"
 
@@ -66,7 +67,7 @@ public:
 
 private:
     void run();
-    rd_kafka_s* create_consumer(const std::map<std::string, std::string>& fetch);
+    KafkaHandle create_consumer(const std::map<std::string, std::string>& fetch);
     void subscribe();
     void recreate_consumer(const std::map<std::string, std::string>& fetch);
     void leave_group();
@@ -98,7 +99,7 @@ private:
     OverflowPolicy overflow_policy_ = OverflowPolicy::Backpressure;
     double high_watermark_ = 0.8;
 
-    rd_kafka_s* consumer_ = nullptr;
+    KafkaHandle consumer_;
     std::thread thread_;
     std::atomic<bool> intake_stopped_{false};
     std::atomic<bool> close_requested_{false};

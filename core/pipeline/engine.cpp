@@ -105,8 +105,9 @@ DrainReport Engine::drain_and_stop() {
     set_state("draining");
     const auto deadline = began + std::chrono::milliseconds(options_.drain_timeout_ms);
     // What is queued is counted once the source confirms it hands over nothing more.
-    source_->stop_intake(std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::max(deadline - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration{})));
+    const auto intake_wait = std::max(deadline - std::chrono::steady_clock::now(),
+                                      std::chrono::steady_clock::duration::zero());
+    source_->stop_intake(std::chrono::duration_cast<std::chrono::milliseconds>(intake_wait));
     report.queued_at_stop = queue_->size();
     overflow_replayer_->stop();
     scheduler_->set_draining(true);
