@@ -1,9 +1,11 @@
 #include "core/dead_letters/dead_letter_json.h"
 
+#include <QJsonDocument>
 #include <algorithm>
 
 #include "core/common/json_fields.h"
 #include "core/common/json_text.h"
+#include "core/dead_letters/dead_letter_sql.h"
 #include "core/pipeline/snapshot_json.h"
 
 namespace spillway {
@@ -14,11 +16,14 @@ using json::Fields;
 using json::Reader;
 using json::write_all;
 
-void put_bytes(QJsonObject& json, const char* name, const std::string& bytes) {
-    const bool text = is_valid_utf8(bytes) && bytes.find('\0') == std::string::npos;
-    json.insert(QLatin1String(name),
-                text ? QString::fromStdString(bytes) : QString::fromStdString(base64_encode(bytes)));
-    json.insert(QLatin1String(name) + QLatin1String("_encoding"), text ? "text" : "base64");
+// `text_label` names the text encoding: "text" in the API, "utf8" in the export (both public).
+void put_bytes(QJsonObject& json, const char* name, const std::string& bytes,
+               const char* text_label = "text") {
+    const bool text = bytes_travel_as_text(bytes);
+    json.insert(QLatin1String(name), text ? QString::fromStdString(bytes)
+                                          : QString::fromStdString(base64_encode(bytes)));
+    json.insert(QLatin1String(name) + QLatin1String("_encoding"),
+                text ? QLatin1String(text_label) : QLatin1String("base64"));
 }
 
 bool get_bytes(const QJsonObject& json, const char* name, std::string& out, Reader& reader) {
@@ -28,8 +33,8 @@ bool get_bytes(const QJsonObject& json, const char* name, std::string& out, Read
     if (!reader.ok() || !json.contains(QLatin1String(name)))
         return false;
     if (encoding == "base64") {
-        const auto decoded = QByteArray::fromBase64Encoding(QByteArray::fromStdString(value),
-                                                            QByteArray::AbortOnBase64DecodingErrors);
+        const auto decoded = QByteArray::fromBase64Encoding(
+            QByteArray::fromStdString(value), QByteArray::AbortOnBase64DecodingErrors);
         if (!decoded) {
             reader.fail(name, "not valid base64");
             return false;
@@ -150,6 +155,62 @@ const Fields<DiscardResult, int64_t> kDiscardCounts = {
 };
 
 }  // namespace
+
+bool bytes_travel_as_text(std::string_view bytes) {
+    return is_valid_utf8(bytes) && bytes.find('\0') == std::string_view::npos;
+}
+
+QJsonObject dead_letter_entry_to_export_json(const DeadLetterEntry& entry) {
+    using dead_letter_sql::clean;
+    using dead_letter_sql::iso8601;
+    QJsonObject json{{"id", qint64(entry.id)},
+                     {"kafka_topic", QString::fromStdString(clean(entry.topic))},
+                     {"kafka_partition", entry.partition},
+                     {"kafka_offset", qint64(entry.offset)},
+                     {"attempts", entry.attempts},
+                     {"reason", QString::fromStdString(clean(entry.reason))},
+                     {"message", QString::fromStdString(clean(entry.message))},
+                     {"status", QString::fromStdString(clean(entry.status))}};
+    auto optional_text = [&](const char* name, const std::optional<std::string>& value) {
+        json.insert(QLatin1String(name),
+                    value ? QJsonValue(QString::fromStdString(clean(*value))) : QJsonValue());
+    };
+    auto optional_bytes = [&](const char* name, const std::optional<std::string>& value) {
+        if (value) {
+            put_bytes(json, name, *value, "utf8");
+        } else {
+            json.insert(QLatin1String(name), QJsonValue());
+            json.insert(QLatin1String(name) + QLatin1String("_encoding"), QJsonValue());
+        }
+    };
+    auto time = [&](const char* name, const std::optional<WallTime>& value) {
+        optional_text(name, value ? std::optional<std::string>(iso8601(*value)) : std::nullopt);
+    };
+    optional_bytes("kafka_key",
+                   entry.key.empty() ? std::nullopt : std::optional<std::string>(entry.key));
+    optional_bytes("payload", entry.payload);
+    optional_bytes("original_payload", entry.original_payload);
+    // jsonb text is JSON already: it goes in as the structure it holds.
+    QJsonValue headers;
+    if (entry.headers_json) {
+        const QJsonDocument document =
+            QJsonDocument::fromJson(QByteArray::fromStdString(*entry.headers_json));
+        headers = document.isArray() ? QJsonValue(document.array())
+                  : document.isObject()
+                      ? QJsonValue(document.object())
+                      : QJsonValue(QString::fromStdString(clean(*entry.headers_json)));
+    }
+    json.insert("kafka_headers", headers);
+    optional_text("event_id", entry.event_id);
+    optional_text("sqlstate", entry.sqlstate.empty() ? std::nullopt
+                                                     : std::optional<std::string>(entry.sqlstate));
+    time("first_seen", entry.first_seen);
+    time("last_seen", entry.last_seen);
+    time("status_changed_at", entry.status_changed_at);
+    optional_text("status_changed_by", entry.status_changed_by);
+    optional_text("status_note", entry.status_note);
+    return json;
+}
 
 QJsonObject dead_letter_filter_to_json(const DeadLetterFilter& filter) {
     QJsonObject json;

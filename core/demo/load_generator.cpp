@@ -1,6 +1,7 @@
 #include "core/demo/load_generator.h"
 
 #include "core/common/logging.h"
+#include "core/kafka/kafka_handle.h"
 
 #include <librdkafka/rdkafka.h>
 
@@ -334,8 +335,8 @@ struct LoadGenerator::State {
     std::atomic<int64_t> malformed{0};
     std::atomic<int64_t> bytes{0};
 
-    rd_kafka_t* rk = nullptr;
-    rd_kafka_topic_t* rkt = nullptr;
+    KafkaHandle rk;
+    KafkaTopic rkt;  // declared after rk: freed before it
     std::thread thread;
     std::mutex wait_mutex;
 
@@ -371,7 +372,7 @@ struct LoadGenerator::State {
             if (paused.load(std::memory_order_relaxed)) {
                 if (stop_requested.load(std::memory_order_relaxed))
                     return false;
-                rd_kafka_poll(rk, 0);
+                rd_kafka_poll(rk.get(), 0);
                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
                 pacer.rate = -1;  // resuming starts a new schedule: no catch-up burst
                 continue;
@@ -405,7 +406,7 @@ struct LoadGenerator::State {
             }
             if (stop_requested.load(std::memory_order_relaxed))
                 return false;
-            rd_kafka_poll(rk, 0);
+            rd_kafka_poll(rk.get(), 0);
             // Short chunks keep stop() and set_rate() responsive at rates like 1/s.
             std::this_thread::sleep_for(
                 std::min<Clock::duration>(due - now, std::chrono::milliseconds(10)));
@@ -417,7 +418,7 @@ struct LoadGenerator::State {
     bool produce(const std::string& payload, const char* key, size_t key_len) {
         for (;;) {
             // The C API takes a non-const payload; with F_COPY librdkafka only reads it.
-            if (rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+            if (rd_kafka_produce(rkt.get(), RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
                                  const_cast<char*>(payload.data()), payload.size(), key, key_len,
                                  nullptr) == 0)
                 return true;
@@ -426,7 +427,7 @@ struct LoadGenerator::State {
                 // Back-pressure, not loss: serve delivery reports to free queue space and retry.
                 if (stop_requested.load(std::memory_order_relaxed))
                     return false;
-                rd_kafka_poll(rk, 10);
+                rd_kafka_poll(rk.get(), 10);
                 continue;
             }
             qCCritical(lcLoadgen, "produce to %s failed, generator stops: %s",
@@ -504,9 +505,9 @@ struct LoadGenerator::State {
             }
             ++produced_here;
             if ((produced_here & 127) == 0)
-                rd_kafka_poll(rk, 0);
+                rd_kafka_poll(rk.get(), 0);
         }
-        rd_kafka_poll(rk, 0);
+        rd_kafka_poll(rk.get(), 0);
         const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
         qCInfo(lcLoadgen, "generator %s: queued %lld messages to %s in %.2f s",
                options.id_prefix.c_str(), static_cast<long long>(produced_here),
@@ -520,10 +521,6 @@ LoadGenerator::LoadGenerator(LoadGeneratorOptions options)
 LoadGenerator::~LoadGenerator() {
     stop();
     wait();
-    if (state_->rkt)
-        rd_kafka_topic_destroy(state_->rkt);
-    if (state_->rk)
-        rd_kafka_destroy(state_->rk);
 }
 
 void LoadGenerator::start() {
@@ -533,8 +530,7 @@ void LoadGenerator::start() {
     if (s.options.bootstrap_servers.empty())
         throw std::runtime_error("load generator: no bootstrap servers");
 
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    char errstr[512];
+    KafkaConf conf = make_kafka_conf();
     const std::pair<const char*, std::string> settings[] = {
         {"bootstrap.servers", s.options.bootstrap_servers},
         {"client.id", "spillway-loadgen-" + s.options.id_prefix},
@@ -548,32 +544,21 @@ void LoadGenerator::start() {
         // ground truth the tests compare the tables against.
         {"enable.idempotence", "true"},
     };
-    for (const auto& [name, value] : settings) {
-        if (rd_kafka_conf_set(conf, name, value.c_str(), errstr, sizeof errstr) !=
-            RD_KAFKA_CONF_OK) {
-            rd_kafka_conf_destroy(conf);
-            throw std::runtime_error(std::string("load generator: config ") + name + "=" + value +
-                                     ": " + errstr);
-        }
-    }
-    rd_kafka_conf_set_dr_msg_cb(conf, &State::on_delivery);
-    route_rdkafka_logs(conf, &lcLoadgen);
-    rd_kafka_conf_set_opaque(conf, &s);
+    for (const auto& [name, value] : settings)
+        set_kafka_property(conf.get(), "load generator", name, value);
+    rd_kafka_conf_set_dr_msg_cb(conf.get(), &State::on_delivery);
+    route_rdkafka_logs(conf.get(), &lcLoadgen);
+    rd_kafka_conf_set_opaque(conf.get(), &s);
 
-    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-    if (!rk) {
-        rd_kafka_conf_destroy(conf);
-        throw std::runtime_error(std::string("load generator: rd_kafka_new failed: ") + errstr);
-    }
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, s.options.topic.c_str(), nullptr);
+    KafkaHandle rk = make_kafka_handle(RD_KAFKA_PRODUCER, std::move(conf), "load generator");
+    KafkaTopic rkt(rd_kafka_topic_new(rk.get(), s.options.topic.c_str(), nullptr));
     if (!rkt) {
         const rd_kafka_resp_err_t err = rd_kafka_last_error();
-        rd_kafka_destroy(rk);
         throw std::runtime_error("load generator: topic '" + s.options.topic +
                                  "': " + rd_kafka_err2str(err));
     }
-    s.rk = rk;
-    s.rkt = rkt;
+    s.rk = std::move(rk);
+    s.rkt = std::move(rkt);
     s.stop_requested = false;
     s.finished = false;
     s.thread = std::thread([&s] {
@@ -600,14 +585,14 @@ void LoadGenerator::wait() {
 
     const auto deadline = Clock::now() + std::chrono::seconds(60);
     while (s.outstanding() > 0 && Clock::now() < deadline)
-        rd_kafka_flush(s.rk, 1000);
+        rd_kafka_flush(s.rk.get(), 1000);
     if (s.outstanding() <= 0)
         return;
 
     // Purged messages report __PURGE_* errors through the delivery callback, so they are
     // counted as failed there; whatever still does not report is counted here.
-    rd_kafka_purge(s.rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-    rd_kafka_flush(s.rk, 1000);
+    rd_kafka_purge(s.rk.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    rd_kafka_flush(s.rk.get(), 1000);
     const int64_t stragglers = s.outstanding();
     if (stragglers > 0) {
         s.abandoned = true;

@@ -5,14 +5,15 @@
 #include <chrono>
 #include <memory>
 
-#include "core/pipeline/bounded_queue.h"
-#include "core/kafka/fetch_settings.h"
 #include "core/common/json_text.h"
-#include "core/kafka/kafka_property_check.h"
-#include "core/pipeline/knobs.h"
 #include "core/common/logging.h"
+#include "core/kafka/fetch_settings.h"
+#include "core/kafka/kafka_property_check.h"
+#include "core/pipeline/bounded_queue.h"
+#include "core/pipeline/knobs.h"
 #include "core/pipeline/offset_tracker.h"
 #include "core/pipeline/overflow_spool.h"
+#include "core/pipeline/sink_health.h"
 
 namespace spillway {
 
@@ -69,29 +70,26 @@ std::string headers_as_json(rd_kafka_message_t* message) {
 }  // namespace
 
 KafkaSource::KafkaSource(SourceOptions options, BoundedQueue& queue, OffsetTracker& offsets,
-                         const KnobStore& knobs, Metrics& metrics, OverflowSpool* overflow)
+                         const KnobStore& knobs, Metrics& metrics, const SinkHealth& sink_health,
+                         OverflowSpool* overflow)
     : options_(std::move(options)),
       queue_(queue),
       offsets_(offsets),
       knobs_(knobs),
       metrics_(metrics),
+      sink_health_(sink_health),
       decoder_(options_.decoder),
       overflow_(overflow) {}
 
 KafkaSource::~KafkaSource() {
     close();
-    if (consumer_)
-        rd_kafka_destroy(consumer_);
 }
 
-rd_kafka_t* KafkaSource::create_consumer(const std::map<std::string, std::string>& fetch) {
-    char error[512];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+KafkaHandle KafkaSource::create_consumer(const std::map<std::string, std::string>& fetch) {
+    KafkaConf conf = make_kafka_conf();
     auto set = [&](const std::string& name, const std::string& value) {
-        if (auto problem = set_kafka_property(conf, name, value); !problem.empty()) {
-            rd_kafka_conf_destroy(conf);
+        if (auto problem = set_kafka_property(conf.get(), name, value); !problem.empty())
             throw std::runtime_error("Kafka property \"" + name + "\": " + problem);
-        }
     };
     set("bootstrap.servers", options_.bootstrap_servers);
     set("group.id", options_.group_id);
@@ -101,31 +99,26 @@ rd_kafka_t* KafkaSource::create_consumer(const std::map<std::string, std::string
         set(name, value);
     for (const auto& [name, value] : fetch)
         set(name, value);
-    route_rdkafka_logs(conf, &lcKafka);
-    rd_kafka_conf_set_opaque(conf, this);
+    route_rdkafka_logs(conf.get(), &lcKafka);
+    rd_kafka_conf_set_opaque(conf.get(), this);
     rd_kafka_conf_set_rebalance_cb(
-        conf,
+        conf.get(),
         [](rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
            void* opaque) { rebalance_cb(rk, err, partitions, opaque); });
     rd_kafka_conf_set_offset_commit_cb(
-        conf, [](rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets,
-                 void* opaque) { commit_cb(rk, err, offsets, opaque); });
-    rd_kafka_conf_set_error_cb(conf, [](rd_kafka_t* rk, int err, const char* reason, void* opaque) {
-        error_cb(rk, err, reason, opaque);
-    });
-    rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error);
-    if (!consumer) {
-        rd_kafka_conf_destroy(conf);
-        throw std::runtime_error(std::string("cannot create the Kafka consumer: ") + error);
-    }
-    return consumer;
+        conf.get(),
+        [](rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets,
+           void* opaque) { commit_cb(rk, err, offsets, opaque); });
+    rd_kafka_conf_set_error_cb(conf.get(), [](rd_kafka_t* rk, int err, const char* reason,
+                                              void* opaque) { error_cb(rk, err, reason, opaque); });
+    return make_kafka_handle(RD_KAFKA_CONSUMER, std::move(conf), "Kafka consumer");
 }
 
 void KafkaSource::subscribe() {
     PartitionList subscription(rd_kafka_topic_partition_list_new(1));
     rd_kafka_topic_partition_list_add(subscription.get(), options_.topic.c_str(),
                                       RD_KAFKA_PARTITION_UA);
-    if (const auto sub_err = rd_kafka_subscribe(consumer_, subscription.get()))
+    if (const auto sub_err = rd_kafka_subscribe(consumer_.get(), subscription.get()))
         throw std::runtime_error("cannot subscribe to \"" + options_.topic +
                                  "\": " + rd_kafka_err2str(sub_err));
 }
@@ -139,7 +132,7 @@ void KafkaSource::start() {
     // create it on brokers that auto-create topics.
     const rd_kafka_metadata_t* metadata = nullptr;
     const auto err =
-        rd_kafka_metadata(consumer_, 1, nullptr, &metadata, options_.connect_timeout_ms);
+        rd_kafka_metadata(consumer_.get(), 1, nullptr, &metadata, options_.connect_timeout_ms);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         throw std::runtime_error("cannot reach Kafka at \"" + options_.bootstrap_servers +
                                  "\": " + rd_kafka_err2str(err));
@@ -162,8 +155,26 @@ void KafkaSource::start() {
     thread_ = std::thread([this] { run(); });
 }
 
-void KafkaSource::stop_intake() {
+bool KafkaSource::stop_intake(std::chrono::milliseconds timeout) {
     intake_stopped_ = true;
+    if (!thread_.joinable())
+        return true;
+    std::unique_lock lock(intake_mutex_);
+    if (intake_cv_.wait_for(lock, timeout, [this] { return intake_confirmed_; }))
+        return true;
+    qCWarning(lcKafka) << "the source did not confirm the stop of intake within" << timeout.count()
+                       << "ms";
+    return false;
+}
+
+void KafkaSource::confirm_intake_stopped() {
+    {
+        std::lock_guard lock(intake_mutex_);
+        if (intake_confirmed_)
+            return;
+        intake_confirmed_ = true;
+    }
+    intake_cv_.notify_all();
 }
 
 void KafkaSource::close() {
@@ -210,7 +221,7 @@ void KafkaSource::rebalance_cb(rd_kafka_t* rk, int err, rd_kafka_topic_partition
 void KafkaSource::on_assign(rd_kafka_topic_partition_list_t* partitions) {
     // The committed offsets tell where reading resumes; a later first offset than that means the
     // broker no longer had the data (see check_gap).
-    rd_kafka_committed(consumer_, partitions, 5000);
+    rd_kafka_committed(consumer_.get(), partitions, 5000);
     for (int i = 0; i < partitions->cnt; ++i) {
         const auto& tp = partitions->elems[i];
         expected_next_[tp.partition] = tp.offset;  // RD_KAFKA_OFFSET_INVALID when none committed
@@ -218,9 +229,9 @@ void KafkaSource::on_assign(rd_kafka_topic_partition_list_t* partitions) {
         offsets_.forget(tp.partition);
     }
     qCInfo(lcKafka) << "assigned" << partitions->cnt << "partitions";
-    rd_kafka_assign(consumer_, partitions);
+    rd_kafka_assign(consumer_.get(), partitions);
     if (paused_ || intake_stopped_)
-        rd_kafka_pause_partitions(consumer_, partitions);
+        rd_kafka_pause_partitions(consumer_.get(), partitions);
 }
 
 void KafkaSource::on_revoke(rd_kafka_topic_partition_list_t* partitions) {
@@ -267,7 +278,7 @@ void KafkaSource::commit(bool all, bool synchronous) {
     if (list->cnt == 0)
         return;
     metrics_.commits.fetch_add(1);
-    const auto err = rd_kafka_commit(consumer_, list.get(), synchronous ? 0 : 1);
+    const auto err = rd_kafka_commit(consumer_.get(), list.get(), synchronous ? 0 : 1);
     if (synchronous) {
         if (err) {
             metrics_.commit_failures.fetch_add(1);
@@ -282,13 +293,13 @@ void KafkaSource::commit(bool all, bool synchronous) {
 void KafkaSource::set_paused(bool paused) {
     PartitionList assignment;
     rd_kafka_topic_partition_list_t* raw = nullptr;
-    if (rd_kafka_assignment(consumer_, &raw) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    if (rd_kafka_assignment(consumer_.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR)
         return;
     assignment.reset(raw);
     if (paused)
-        rd_kafka_pause_partitions(consumer_, assignment.get());
+        rd_kafka_pause_partitions(consumer_.get(), assignment.get());
     else
-        rd_kafka_resume_partitions(consumer_, assignment.get());
+        rd_kafka_resume_partitions(consumer_.get(), assignment.get());
     paused_ = paused;
     metrics_.source_paused.store(paused);
     if (paused)
@@ -305,8 +316,7 @@ void KafkaSource::apply_backpressure() {
     const double fill = spooling ? overflow_->fill() : queue_.fill();
     // While the database is unavailable nothing can become durable: stop taking from the broker
     // instead of filling the queue with events that cannot be written.
-    const bool database_down = !metrics_.database_available.load(std::memory_order_relaxed);
-    if (intake_stopped_ || database_down) {
+    if (intake_stopped_ || !sink_health_.available()) {
         if (!paused_)
             set_paused(true);
     } else if (!paused_ && fill >= knobs->high_watermark) {
@@ -327,10 +337,10 @@ void KafkaSource::check_gap(int32_t partition, int64_t offset) {
     if (expected < 0 || offset <= expected)
         return;
     int64_t low = -1, high = -1;
-    rd_kafka_get_watermark_offsets(consumer_, options_.topic.c_str(), partition, &low, &high);
+    rd_kafka_get_watermark_offsets(consumer_.get(), options_.topic.c_str(), partition, &low, &high);
     if (low < 0)
-        rd_kafka_query_watermark_offsets(consumer_, options_.topic.c_str(), partition, &low, &high,
-                                         1000);
+        rd_kafka_query_watermark_offsets(consumer_.get(), options_.topic.c_str(), partition, &low,
+                                         &high, 1000);
     if (low > expected) {
         const int64_t lost = std::min(offset, low) - expected;
         metrics_.lost_to_retention.fetch_add(lost);
@@ -403,7 +413,7 @@ void KafkaSource::handle_message(rd_kafka_message_t* message) {
     while (!queue_.push(std::move(event), std::chrono::milliseconds(50))) {
         if (close_requested_)
             return;  // registered but never queued: its offset is never committed
-        rd_kafka_poll(consumer_, 0);
+        rd_kafka_poll(consumer_.get(), 0);
         apply_backpressure();
     }
 }
@@ -412,10 +422,10 @@ void KafkaSource::refresh_lag() {
     std::vector<PartitionLag> lags;
     PartitionList assignment;
     rd_kafka_topic_partition_list_t* raw = nullptr;
-    if (rd_kafka_assignment(consumer_, &raw) == RD_KAFKA_RESP_ERR_NO_ERROR)
+    if (rd_kafka_assignment(consumer_.get(), &raw) == RD_KAFKA_RESP_ERR_NO_ERROR)
         assignment.reset(raw);
     if (assignment) {
-        rd_kafka_position(consumer_, assignment.get());
+        rd_kafka_position(consumer_.get(), assignment.get());
         const int64_t now = wall_ms();
         for (int i = 0; i < assignment->cnt; ++i) {
             const auto& tp = assignment->elems[i];
@@ -423,8 +433,8 @@ void KafkaSource::refresh_lag() {
             lag.partition = tp.partition;
             lag.consumed_position = tp.offset;
             int64_t low = -1, high = -1;
-            rd_kafka_get_watermark_offsets(consumer_, options_.topic.c_str(), tp.partition, &low,
-                                           &high);
+            rd_kafka_get_watermark_offsets(consumer_.get(), options_.topic.c_str(), tp.partition,
+                                           &low, &high);
             lag.end_offset = high;
             auto committed = committed_.find(tp.partition);
             lag.committed = committed == committed_.end() ? -1 : committed->second;
@@ -442,11 +452,10 @@ void KafkaSource::refresh_lag() {
 void KafkaSource::recreate_consumer(const std::map<std::string, std::string>& fetch) {
     qCInfo(lcKafka) << "new fetch settings: re-creating the consumer (the group rebalances)";
     // As at close: commit what is durable, leave the group (serves the revoke callback).
-    rd_kafka_poll(consumer_, 0);
+    rd_kafka_poll(consumer_.get(), 0);
     commit(true, true);
     leave_group();
-    rd_kafka_destroy(consumer_);
-    consumer_ = nullptr;
+    consumer_.reset();
     try {
         consumer_ = create_consumer(fetch);
     } catch (const std::exception& error) {
@@ -468,20 +477,23 @@ void KafkaSource::run() {
     auto next_commit = Clock::now();
     auto next_lag = Clock::now();
     while (!close_requested_) {
+        // Checked before the intake branch below, so once confirmed no message is handled again.
+        if (intake_stopped_)
+            confirm_intake_stopped();
         apply_backpressure();
-        rd_kafka_poll(consumer_, 0);  // commit and error callbacks
+        rd_kafka_poll(consumer_.get(), 0);  // commit and error callbacks
         if (!intake_stopped_) {
             // consumer_poll serves the rebalance callback even while every partition is paused.
-            rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_, 20);
+            rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), 20);
             int burst = 0;
             while (message) {
                 handle_message(message);
                 rd_kafka_message_destroy(message);
-                if (++burst >= 2000 || close_requested_)
+                if (++burst >= 2000 || close_requested_ || intake_stopped_)
                     break;
                 if (burst % 64 == 0)
                     apply_backpressure();
-                message = rd_kafka_consumer_poll(consumer_, 0);
+                message = rd_kafka_consumer_poll(consumer_.get(), 0);
             }
         } else {
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -499,10 +511,11 @@ void KafkaSource::run() {
         }
     }
     // Final: commit everything durable, then leave the group (serves the revoke callback).
-    rd_kafka_poll(consumer_, 0);
+    rd_kafka_poll(consumer_.get(), 0);
     commit(true, true);
     leave_group();
     refresh_lag();
+    confirm_intake_stopped();
 }
 
 void KafkaSource::leave_group() {
@@ -510,21 +523,21 @@ void KafkaSource::leave_group() {
     // still under way (librdkafka #4527, #4884; seen here with the mock cluster). Unsubscribing
     // first and serving the revoke until nothing is assigned avoids it. Messages polled meanwhile
     // are dropped unregistered: their offsets are never committed, so they are read again.
-    rd_kafka_unsubscribe(consumer_);
+    rd_kafka_unsubscribe(consumer_.get());
     const auto deadline = Clock::now() + std::chrono::seconds(10);
     while (Clock::now() < deadline) {
         rd_kafka_topic_partition_list_t* assignment = nullptr;
-        const bool empty = rd_kafka_assignment(consumer_, &assignment) ==
-                               RD_KAFKA_RESP_ERR_NO_ERROR &&
-                           assignment && assignment->cnt == 0;
+        const bool empty =
+            rd_kafka_assignment(consumer_.get(), &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+            assignment && assignment->cnt == 0;
         if (assignment)
             rd_kafka_topic_partition_list_destroy(assignment);
         if (empty)
             break;
-        if (rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_, 50))
+        if (rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), 50))
             rd_kafka_message_destroy(message);
     }
-    rd_kafka_consumer_close(consumer_);
+    rd_kafka_consumer_close(consumer_.get());
 }
 
 }  // namespace spillway

@@ -1,5 +1,7 @@
 #include "core/pipeline/engine.h"
 
+#include <algorithm>
+
 #include "core/pipeline/batch_scheduler.h"
 #include "core/pipeline/bounded_queue.h"
 #include "core/compression/dictionary_keeper.h"
@@ -29,6 +31,7 @@ constexpr auto kRateWindow = std::chrono::seconds(1);
 Engine::Engine(EngineOptions options)
     : options_(std::move(options)),
       metrics_(std::make_unique<Metrics>()),
+      sink_health_(std::make_unique<SinkHealth>()),
       knobs_(std::make_unique<KnobStore>(options_.knobs)),
       queue_(std::make_unique<BoundedQueue>(options_.knobs.queue_capacity_events,
                                             options_.knobs.queue_capacity_bytes)),
@@ -69,10 +72,12 @@ void Engine::start() {
     }
     writers_ = std::make_unique<WriterPool>(options_.sink, *knobs_, *offsets_, *metrics_,
                                             dictionaries_.get());
+    writers_->report_health_to(sink_health_.get());
     scheduler_ = std::make_unique<BatchScheduler>(*queue_, *writers_, *knobs_);
     overflow_ = std::make_unique<OverflowSpool>(options_.sink, *offsets_, *metrics_);
+    overflow_->report_health_to(sink_health_.get());
     source_ = std::make_unique<KafkaSource>(options_.source, *queue_, *offsets_, *knobs_, *metrics_,
-                                            overflow_.get());
+                                            *sink_health_, overflow_.get());
     try {
         source_->start();
     } catch (const std::exception& error) {
@@ -84,7 +89,8 @@ void Engine::start() {
     scheduler_->start();
     overflow_->start();
     overflow_replayer_ = std::make_unique<OverflowReplayer>(options_.sink, options_.source.decoder,
-                                                            *queue_, *knobs_, *metrics_);
+                                                            *queue_, *knobs_, *metrics_,
+                                                            *sink_health_);
     overflow_replayer_->start();
     running_ = true;
     set_state("running");
@@ -98,13 +104,14 @@ DrainReport Engine::drain_and_stop() {
         return report;
     const auto began = std::chrono::steady_clock::now();
     set_state("draining");
-    source_->stop_intake();
-    // Let the source see the flag before counting what is left.
-    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    const auto deadline = began + std::chrono::milliseconds(options_.drain_timeout_ms);
+    // What is queued is counted once the source confirms it hands over nothing more.
+    const auto intake_wait = std::max(deadline - std::chrono::steady_clock::now(),
+                                      std::chrono::steady_clock::duration::zero());
+    source_->stop_intake(std::chrono::duration_cast<std::chrono::milliseconds>(intake_wait));
     report.queued_at_stop = queue_->size();
     overflow_replayer_->stop();
     scheduler_->set_draining(true);
-    const auto deadline = began + std::chrono::milliseconds(options_.drain_timeout_ms);
     while (std::chrono::steady_clock::now() < deadline) {
         if (queue_->size() == 0 && writers_->wait_idle(std::chrono::milliseconds(20)) &&
             queue_->size() == 0)
@@ -240,7 +247,7 @@ Snapshot Engine::build_snapshot() {
     s.writers_busy = m.writers_busy.load();
     s.writers_running = m.writers_running.load();
     s.source_paused = m.source_paused.load();
-    s.database_available = m.database_available.load();
+    s.database_available = sink_health_->available();
     s.knobs = *knobs_->current();
     s.knob_version = knobs_->version();
 

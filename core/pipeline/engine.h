@@ -15,6 +15,7 @@
 #include "core/kafka/kafka_source.h"
 #include "core/pipeline/knobs.h"
 #include "core/pipeline/metrics.h"
+#include "core/pipeline/sink_health.h"
 #include "core/postgres/sink_schema.h"
 
 namespace spillway {
@@ -80,6 +81,8 @@ private:
 
     EngineOptions options_;
     std::unique_ptr<Metrics> metrics_;
+    // Writers report into it; the source and the overflow replayer pause on it.
+    std::unique_ptr<SinkHealth> sink_health_;
     std::unique_ptr<KnobStore> knobs_;
     std::unique_ptr<BoundedQueue> queue_;
     std::unique_ptr<OffsetTracker> offsets_;

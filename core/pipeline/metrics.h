@@ -70,7 +70,6 @@ struct Metrics {
     std::atomic<int> writers_busy{0};
     std::atomic<int> writers_running{0};
     std::atomic<bool> source_paused{false};
-    std::atomic<bool> database_available{true};
     ErrorSlot database_error;              // the latest failed write while it is being retried
     LatencyHistogram batch_write_latency;  // per batch: from writer pick-up to commit
     LatencyHistogram end_to_end_latency;   // per event: from queue entry to commit

@@ -1,10 +1,11 @@
 #include "core/pipeline/overflow_replayer.h"
 
-#include "core/pipeline/bounded_queue.h"
-#include "core/dead_letters/dead_letter_store.h"
-#include "core/pipeline/knobs.h"
 #include "core/common/logging.h"
+#include "core/dead_letters/dead_letter_store.h"
+#include "core/pipeline/bounded_queue.h"
+#include "core/pipeline/knobs.h"
 #include "core/pipeline/metrics.h"
+#include "core/pipeline/sink_health.h"
 
 namespace spillway {
 
@@ -14,12 +15,13 @@ constexpr auto kCheckInterval = std::chrono::milliseconds(500);
 
 OverflowReplayer::OverflowReplayer(SinkOptions sink, DecoderOptions decoder,
                                    const BoundedQueue& queue, const KnobStore& knobs,
-                                   Metrics& metrics)
+                                   Metrics& metrics, const SinkHealth& sink_health)
     : sink_(std::move(sink)),
       decoder_(std::move(decoder)),
       queue_(queue),
       knobs_(knobs),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      sink_health_(sink_health) {}
 
 OverflowReplayer::~OverflowReplayer() {
     stop();
@@ -53,7 +55,7 @@ void OverflowReplayer::run() {
         if (stop_)
             break;
         const auto knobs = knobs_.current();
-        if (queue_.fill() > knobs->low_watermark || !metrics_.database_available.load())
+        if (queue_.fill() > knobs->low_watermark || !sink_health_.available())
             continue;
         try {
             if (!store)

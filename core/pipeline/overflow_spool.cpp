@@ -43,6 +43,7 @@ void OverflowSpool::stop(bool abandon) {
 
 void OverflowSpool::run() {
     BatchWriter writer(sink_, &metrics_);
+    writer.report_health_to(health_);
     const auto should_stop = [this] { return abandon_.load(); };
     uint64_t sequence = 0;
     while (true) {

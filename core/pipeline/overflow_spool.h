@@ -15,6 +15,7 @@ namespace spillway {
 
 struct Metrics;
 class OffsetTracker;
+class SinkHealth;
 
 class OverflowSpool {
 public:
@@ -22,6 +23,8 @@ public:
                   size_t capacity_events = 100000, size_t capacity_bytes = 64u << 20);
     ~OverflowSpool();
 
+    // Its writer reports there whether the database takes writes. Set before start().
+    void report_health_to(SinkHealth* health) { health_ = health; }
     void start();
     // Never blocks: false when the spool is full (the event is left untouched).
     bool try_put(Event&& event);
@@ -37,6 +40,7 @@ private:
     SinkOptions sink_;
     OffsetTracker& offsets_;
     Metrics& metrics_;
+    SinkHealth* health_ = nullptr;
     BoundedQueue spool_;
     std::thread thread_;
     std::atomic<bool> stopping_{false};

@@ -101,6 +101,7 @@ void WriterPool::submit(Batch&& batch) {
 void WriterPool::run(Worker* worker) {
     metrics_.writers_running.fetch_add(1);
     BatchWriter writer(sink_, &metrics_, dictionaries_);
+    writer.report_health_to(health_);
     const auto should_stop = [this] { return abandon_.load(); };
     std::unique_lock lock(mutex_);
     while (true) {

@@ -22,6 +22,7 @@ namespace spillway {
 struct Metrics;
 class OffsetTracker;
 class DictionaryKeeper;
+class SinkHealth;
 
 class WriterPool : public BatchSink {
 public:
@@ -30,6 +31,8 @@ public:
                DictionaryKeeper* dictionaries = nullptr);
     ~WriterPool() override;
 
+    // Every writer reports there whether the database takes writes. Set before start().
+    void report_health_to(SinkHealth* health) { health_ = health; }
     void start();
     // Stops the writers. With abandon = false, waits until every submitted batch is written;
     // with abandon = true, writers give up retrying against an unavailable database (their
@@ -61,6 +64,7 @@ private:
     OffsetTracker& offsets_;
     Metrics& metrics_;
     DictionaryKeeper* dictionaries_;
+    SinkHealth* health_ = nullptr;
 
     mutable std::mutex mutex_;
     std::condition_variable work_cv_;

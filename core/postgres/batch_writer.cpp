@@ -9,6 +9,7 @@
 #include "core/common/logging.h"
 #include "core/compression/dictionary_keeper.h"
 #include "core/pipeline/metrics.h"
+#include "core/pipeline/sink_health.h"
 #include "core/postgres/copy_text.h"
 #include "core/postgres/pg_connection.h"
 
@@ -383,8 +384,8 @@ bool BatchWriter::write(const Batch& batch, BatchResult& result,
                                                attempt_result.rejected_payload_bytes -
                                                attempt_result.stored_raw_bytes;
             result = attempt_result;
-            if (metrics_)
-                metrics_->database_available.store(true, std::memory_order_relaxed);
+            if (health_)
+                health_->report_write_succeeded();
             last_error_.clear();
             if (metrics_ && attempt > 0)
                 metrics_->database_error.set({});
@@ -399,8 +400,8 @@ bool BatchWriter::write(const Batch& batch, BatchResult& result,
                 !pg_error || pg_error->connection_lost() || !connection_ || !connection_->ok();
             if (lost) {
                 connection_.reset();
-                if (metrics_)
-                    metrics_->database_available.store(false, std::memory_order_relaxed);
+                if (health_)
+                    health_->report_connection_lost();
             }
             if (metrics_)
                 metrics_->batch_retries.fetch_add(1, std::memory_order_relaxed);

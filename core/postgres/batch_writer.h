@@ -32,6 +32,7 @@ namespace spillway {
 
 class DictionaryKeeper;
 class PgConnection;
+class SinkHealth;
 class ZstdCodec;
 struct Metrics;
 
@@ -64,6 +65,10 @@ public:
 
     std::string last_error() const { return last_error_; }
 
+    // Where this writer reports whether the database takes writes (a pipeline writer's does; a
+    // replay's need not). Set before the first write.
+    void report_health_to(SinkHealth* health) { health_ = health; }
+
 private:
     struct DeadRow {
         const Event* event;
@@ -87,6 +92,7 @@ private:
 
     SinkOptions options_;
     Metrics* metrics_;
+    SinkHealth* health_ = nullptr;
     DictionaryKeeper* dictionaries_;
     std::unique_ptr<PgConnection> connection_;
     std::unique_ptr<ZstdCodec> codec_;                  // PayloadFormat::Zstd only

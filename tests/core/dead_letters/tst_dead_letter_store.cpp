@@ -1,8 +1,9 @@
 // The dead-letter store's API against the real embedded PostgreSQL: filtering and keyset paging,
 // reading exact bytes, editing, replay back through the pipeline's own validator and writer
 // (once, never twice, attempts counted, loops stopped), dry runs, discards, exports and the audit
-// trail. Guards issue 3's "replay of edited dead letters lands them in the events table once;
-// replaying twice does not duplicate; a still-bad replay goes back with attempts incremented".
+// trail.
+// An edited dead letter replayed lands in the events table once; replaying twice does not
+// duplicate; a still-bad replay goes back with attempts incremented.
 #include <QtTest/QtTest>
 #include <map>
 #include <set>

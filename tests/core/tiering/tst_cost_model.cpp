@@ -1,5 +1,5 @@
-// The cost model on a fixed example whose figures are computed by hand below. Guards issue 5,
-// item 4: cost now, projected at 30/90/365 days, and without compression, dedup or tiering.
+// The cost model on a fixed example whose figures are computed by hand below:
+// cost now, projected at 30/90/365 days, and without compression, dedup or tiering.
 #include <QtTest/QtTest>
 
 #include "core/tiering/cost_inputs.h"

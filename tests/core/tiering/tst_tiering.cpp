@@ -2,7 +2,7 @@
 // and restored comes back with exactly the same rows (every column, compressed payloads and
 // binary keys included); a crash injected at every step between export and drop, followed by a
 // rerun, loses nothing and doubles nothing; a corrupted archive is refused, naming the file and
-// both checksums. Guards issue 5, items 3 and 6.
+// both checksums.
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 

@@ -2,9 +2,7 @@
 // pass QAbstractItemModelTester, keyset paging gives every entry exactly once, the filters reach
 // SQL and stale answers are dropped, the detail pane shows JSON indented and binary as hex, the
 // payload editor's verdict follows the text, and an edited entry replayed through the page lands
-// in the events table (after a dry run that writes nothing). Guards issue 4, item 4 and item 7's
-// "the dead-letter model passes QAbstractItemModelTester and pages, filters, edits and replays
-// against the real store". Saves a screenshot of the workbench to $SPILLWAY_SCREENSHOT_DIR.
+// in the events table (after a dry run that writes nothing). Saves a screenshot of the workbench to $SPILLWAY_SCREENSHOT_DIR.
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QLabel>

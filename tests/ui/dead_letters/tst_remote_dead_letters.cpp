@@ -1,4 +1,4 @@
-// The dead-letter workbench on a remote engine (issue 6, item 3): the real `spillway --headless
+// The dead-letter workbench on a remote engine: the real `spillway --headless
 // --demo` with malformed messages in its load serves its control API on 127.0.0.1, and a
 // DeadLetterPage works on it through RemoteDeadLetterStore. The table and reason counts fill with
 // the demo's malformed entries, the detail shows an entry's payload, an edit to valid JSON is

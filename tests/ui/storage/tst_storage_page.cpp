@@ -1,7 +1,7 @@
 // The storage and cost page driven by a hand-made TierControl: the tiles, the partitions and
 // moves tables and the charts show the figures they are given (costs computed by hand below),
 // the actions and the policy editor reach the control, and without a tiering job the page says
-// how to get one. Guards issue 5, item 5.
+// how to get one.
 #include <qcustomplot.h>
 #include <QAbstractItemModelTester>
 #include <QApplication>
