@@ -212,6 +212,11 @@ std::string filter_condition(const DeadLetterFilter& filter, Query& query) {
         }
         in_list("status", filter.statuses);
     }
+    if (filter.events_table)
+        conditions.push_back("events_table = " + query.bind(clean(*filter.events_table)));
+    if (filter.attempts_below)
+        conditions.push_back("attempts < " + query.bind(std::to_string(*filter.attempts_below)) +
+                             "::integer");
     if (conditions.empty())
         return "TRUE";
     std::string joined;
@@ -259,6 +264,7 @@ const char* const kEntryColumns[] = {
     "status_changed_at",
     "status_changed_by",
     "status_note",
+    "kafka_timestamp",
 };
 
 std::string entry_select_list() {
@@ -266,7 +272,7 @@ std::string entry_select_list() {
     for (const char* column : kEntryColumns) {
         std::string expression = column;
         if (expression == "first_seen" || expression == "last_seen" ||
-            expression == "status_changed_at")
+            expression == "status_changed_at" || expression == "kafka_timestamp")
             expression = micros_of(expression);
         list += (list.empty() ? "" : ", ") + expression;
     }
@@ -294,6 +300,7 @@ DeadLetterEntry entry_from_row(const Row& row) {
     entry.status_changed_at = optional_time(row[16]);
     entry.status_changed_by = row[17];
     entry.status_note = row[18];
+    entry.kafka_timestamp = optional_time(row[19]);
     return entry;
 }
 
@@ -478,6 +485,10 @@ std::string DeadLetterFilter::describe() const {
         parts.push_back("text contains " + quoted(text));
     if (!statuses.empty())
         parts.push_back("status in " + list(statuses));
+    if (events_table)
+        parts.push_back("events table = " + quoted(*events_table));
+    if (attempts_below)
+        parts.push_back("attempts below " + std::to_string(*attempts_below));
     if (parts.empty())
         return "all entries";
     std::string joined;
@@ -860,6 +871,13 @@ void DeadLetterStore::replay_chunk(const std::vector<DeadLetterEntry>& entries, 
         const int64_t first_seen_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                           entry.first_seen.time_since_epoch())
                                           .count();
+        // The live path's time: the payload's, else the Kafka timestamp (kept with the entry);
+        // when first seen only for entries written before the timestamp was kept.
+        const int64_t kafka_ms = entry.kafka_timestamp
+                                     ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           entry.kafka_timestamp->time_since_epoch())
+                                           .count()
+                                     : first_seen_ms;
         Event event;
         event.payload = entry.payload;
         event.key = entry.key;
@@ -867,13 +885,10 @@ void DeadLetterStore::replay_chunk(const std::vector<DeadLetterEntry>& entries, 
         event.partition = entry.partition;
         event.offset = entry.offset;
         event.received_at = std::chrono::steady_clock::now();
-        event.produced_at_ms = first_seen_ms;
+        event.produced_at_ms = usable_kafka_timestamp(kafka_ms) ? kafka_ms : first_seen_ms;
         if (candidate.decoded.ok()) {
             event.event_id = candidate.decoded.event_id;
-            // Without a time in the payload, when it first arrived is the best we know.
-            event.event_time_ms = candidate.decoded.event_time_ms > 0
-                                      ? candidate.decoded.event_time_ms
-                                      : first_seen_ms;
+            event.event_time_ms = choose_event_time_ms(candidate.decoded, event.produced_at_ms);
         } else {
             event.reject = candidate.decoded.reject;
             event.reject_message = candidate.decoded.message;

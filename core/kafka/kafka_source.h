@@ -5,9 +5,11 @@
 // at the low one; it commits the tracker's commit points periodically, on revocation and at close.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -35,6 +37,9 @@ struct SourceOptions {
     DecoderOptions decoder;
     int commit_interval_ms = 200;
     int connect_timeout_ms = 10000;  // for the start-up metadata check
+    // Tests: called at each named step ("create_consumer"); throwing there simulates librdkafka
+    // refusing it.
+    std::function<void(std::string_view step)> fault_hook;
 };
 
 class KafkaSource {
