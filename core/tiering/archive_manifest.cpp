@@ -188,11 +188,13 @@ std::string manifest_file_path(const std::string& directory, const ArchiveManife
     return manifest_path_for_file(directory, manifest.archive_file);
 }
 
-std::string next_archive_file_path(const std::string& directory, const std::string& partition) {
+std::string next_archive_file_path(const std::string& directory, const std::string& partition,
+                                   const std::set<std::string>& taken) {
     for (int n = 1; n < 1000000; ++n) {
         const std::string stem = n == 1 ? partition : partition + "." + std::to_string(n);
         const std::string file = archive_file_path(directory, stem);
-        if (!std::filesystem::exists(file) && !std::filesystem::exists(file + ".part") &&
+        if (!taken.count(std::filesystem::path(file).filename().string()) &&
+            !std::filesystem::exists(file) && !std::filesystem::exists(file + ".part") &&
             !std::filesystem::exists(manifest_file_path(directory, stem)))
             return file;
     }

@@ -5,6 +5,7 @@
 // SHA-256, so a file can be checked before anything trusts it.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,9 +45,11 @@ std::string archive_file_path(const std::string& directory, const std::string& s
 std::string manifest_file_path(const std::string& directory, const std::string& stem);
 // The manifest beside `manifest.archive_file`.
 std::string manifest_file_path(const std::string& directory, const ArchiveManifest& manifest);
-// A name for a new archive of `partition` that no file in the directory has: an archive is never
-// replaced by a later one of the same day.
-std::string next_archive_file_path(const std::string& directory, const std::string& partition);
+// A name for a new archive of `partition` that no file in the directory has, nor any of `taken`
+// (file names of archives restored before, whose stale copies the listing must keep ignoring):
+// an archive is never replaced by a later one of the same day.
+std::string next_archive_file_path(const std::string& directory, const std::string& partition,
+                                   const std::set<std::string>& taken = {});
 
 void write_manifest(const std::string& directory, const ArchiveManifest& manifest);
 // nullopt when the manifest does not exist; throws when it exists but cannot be read.

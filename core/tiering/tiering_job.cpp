@@ -365,7 +365,8 @@ ArchiveManifest TieringJob::archive_partition(const std::string& partition,
         throw std::runtime_error("the default partition " + partition + " is never archived");
     if (const std::string problem = window_problem(partition); !problem.empty())
         throw std::runtime_error(problem);
-    const std::string file = next_archive_file_path(options_.archive_dir, partition);
+    const std::string file =
+        next_archive_file_path(options_.archive_dir, partition, restored_files());
     const int64_t move = start_move(partition, Tier::Hot, Tier::Cold, actor, file);
     try {
         const ArchiveManifest manifest = export_partition(move, partition, file);
