@@ -141,15 +141,15 @@ std::string PartitionMaintainer::last_error() const {
 void PartitionMaintainer::run() {
     std::unique_ptr<PgConnection> connection;
     for (;;) {
+        // Counted before the run: rows that arrive during it wake the next one. A failed run
+        // does not reset the count, so it waits like any failure instead of spinning.
+        default_rows_seen_ = metrics_ ? metrics_->events_to_default_partition.load() : 0;
         std::string error;
         try {
             if (!connection || !connection->ok())
                 connection = std::make_unique<PgConnection>(options_.conninfo);
-            const int64_t default_rows =
-                metrics_ ? metrics_->events_to_default_partition.load() : 0;
             ensure_partitions(*connection, options_, std::chrono::system_clock::now());
             ensure_history_partitions(*connection, options_, std::chrono::system_clock::now());
-            default_rows_seen_ = default_rows;
         } catch (const std::exception& failure) {
             error = failure.what();
             connection.reset();
