@@ -341,7 +341,7 @@ bool BatchWriter::write(const Batch& batch, BatchResult& result,
                               pg_error->sqlstate() + "): " + last_error_ +
                               "; fix it and intake resumes by itself";
                 if (attempt == 0)
-                    qCCritical(lcWriter).noquote() << last_error_;
+                    qCCritical(lcWriter).noquote() << last_error_.c_str();
             }
             if (metrics_)
                 metrics_->database_error.set(last_error_);
