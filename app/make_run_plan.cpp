@@ -39,10 +39,12 @@ RunPlan make_run_plan(const AppOptions& options) {
     engine.sink.events_table = options.table;
     engine.sink.dead_letter_table = options.dead_letter_table;
     engine.sink.payload_format = options.payload_format;
+    engine.sink.partitions.horizon_days = options.partition_horizon_days;
     engine.knobs = options.knobs;
     engine.drain_timeout_ms = options.drain_timeout_ms;
 
     plan.tiering.events_table = options.table;
+    plan.tiering.partitions = engine.sink.partitions;
     plan.tiering.archive_dir = options.archive_dir;
     if (plan.tiering.archive_dir.empty() && options.demo) {
         plan.tiering.archive_dir = demo_archive_dir();

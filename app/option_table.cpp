@@ -311,6 +311,11 @@ const std::vector<OptionDefinition>& option_definitions() {
         {"archive-after-days", "storage", "DAYS",
          "Partitions older than this many days move to the cold tier.", "90", K::Integer,
          [](O& o, S v) { o.archive_after_days = int(integer(v, 1, 36500)); }},
+        {"partition-horizon-days", "storage", "DAYS",
+         "Older events within this many days get a day partition of their own (made by the "
+         "partition maintainer); older still stay in the default partition.",
+         "400", K::Integer,
+         [](O& o, S v) { o.partition_horizon_days = int(integer(v, 0, 36500)); }},
         {"tiering-interval-s", "storage", "S",
          "How often the tiering job looks for partitions to archive.", "3600", K::Integer,
          [](O& o, S v) { o.tiering_interval_s = int(integer(v, 1, 7 * 86400)); }},

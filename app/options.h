@@ -47,6 +47,7 @@ struct AppOptions {
     // Storage tiers and their cost
     std::string archive_dir;  // empty: no cold tier (the demo then uses a private directory)
     int archive_after_days = 90;
+    int partition_horizon_days = 400;
     int tiering_interval_s = 3600;
     double price_hot = 0.08;     // USD per GiB-month: AWS EBS gp3
     double price_cold = 0.0036;  // USD per GiB-month: S3 Glacier Flexible Retrieval

@@ -35,6 +35,10 @@ std::string DeadLetterFilter::describe() const {
         parts.push_back("text contains " + quoted(text));
     if (!statuses.empty())
         parts.push_back("status in " + list(statuses));
+    if (events_table)
+        parts.push_back("events table = " + quoted(*events_table));
+    if (attempts_below)
+        parts.push_back("attempts below " + std::to_string(*attempts_below));
     if (parts.empty())
         return "all entries";
     std::string joined;

@@ -25,6 +25,10 @@ struct DeadLetterFilter {
     // ordinary characters.
     std::string text;
     std::vector<std::string> statuses;  // new, replayed, discarded; empty: all
+    // The events table the entry was written for (the engine that dead-lettered it); entries
+    // written before the column existed have none and never match.
+    std::optional<std::string> events_table;
+    std::optional<int> attempts_below;  // only entries with fewer attempts than this
 
     // One line a person can read, e.g. `reason in (missing_id); partition = 3; text contains
     // "50%"`; "all entries" when nothing is set. Stored in the audit table.
@@ -92,6 +96,8 @@ struct DeadLetterEntry {
     std::optional<WallTime> status_changed_at;
     std::optional<std::string> status_changed_by;
     std::optional<std::string> status_note;
+    // The Kafka message timestamp (none for entries written before it was kept).
+    std::optional<WallTime> kafka_timestamp;
 
     bool edited() const { return original_payload.has_value(); }
 };

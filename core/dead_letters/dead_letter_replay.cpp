@@ -10,6 +10,7 @@
 #include "core/common/json_text.h"
 #include "core/dead_letters/dead_letter_sql.h"
 #include "core/dead_letters/dead_letter_store.h"
+#include "core/kafka/event_decoder.h"
 #include "core/postgres/batch_writer.h"
 #include "core/postgres/pg_connection.h"
 
@@ -123,6 +124,13 @@ void DeadLetterStore::replay_chunk(const std::vector<DeadLetterEntry>& entries, 
         const int64_t first_seen_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                           entry.first_seen.time_since_epoch())
                                           .count();
+        // The live path's time: the payload's, else the Kafka timestamp (kept with the entry);
+        // when first seen only for entries written before the timestamp was kept.
+        const int64_t kafka_ms = entry.kafka_timestamp
+                                     ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           entry.kafka_timestamp->time_since_epoch())
+                                           .count()
+                                     : first_seen_ms;
         Event event;
         event.payload = entry.payload;
         event.key = entry.key;
@@ -130,13 +138,10 @@ void DeadLetterStore::replay_chunk(const std::vector<DeadLetterEntry>& entries, 
         event.partition = entry.partition;
         event.offset = entry.offset;
         event.received_at = std::chrono::steady_clock::now();
-        event.produced_at_ms = first_seen_ms;
+        event.produced_at_ms = usable_kafka_timestamp(kafka_ms) ? kafka_ms : first_seen_ms;
         if (candidate.decoded.ok()) {
             event.event_id = candidate.decoded.event_id;
-            // Without a time in the payload, when it first arrived is the best we know.
-            event.event_time_ms = candidate.decoded.event_time_ms > 0
-                                      ? candidate.decoded.event_time_ms
-                                      : first_seen_ms;
+            event.event_time_ms = choose_event_time_ms(candidate.decoded, event.produced_at_ms);
         } else {
             event.reject = candidate.decoded.reject;
             event.reject_message = candidate.decoded.message;

@@ -73,6 +73,7 @@ const char* const kEntryColumns[] = {
     "status_changed_at",
     "status_changed_by",
     "status_note",
+    "kafka_timestamp",
 };
 
 }  // namespace
@@ -207,6 +208,11 @@ std::string filter_condition(const DeadLetterFilter& filter, Query& query) {
         }
         in_list("status", filter.statuses);
     }
+    if (filter.events_table)
+        conditions.push_back("events_table = " + query.bind(clean(*filter.events_table)));
+    if (filter.attempts_below)
+        conditions.push_back("attempts < " + query.bind(std::to_string(*filter.attempts_below)) +
+                             "::integer");
     if (conditions.empty())
         return "TRUE";
     std::string joined;
@@ -228,7 +234,7 @@ std::string entry_select_list() {
     for (const char* column : kEntryColumns) {
         std::string expression = column;
         if (expression == "first_seen" || expression == "last_seen" ||
-            expression == "status_changed_at")
+            expression == "status_changed_at" || expression == "kafka_timestamp")
             expression = micros_of(expression);
         list += (list.empty() ? "" : ", ") + expression;
     }
@@ -256,6 +262,7 @@ DeadLetterEntry entry_from_row(const Row& row) {
     entry.status_changed_at = optional_time(row[16]);
     entry.status_changed_by = row[17];
     entry.status_note = row[18];
+    entry.kafka_timestamp = optional_time(row[19]);
     return entry;
 }
 

@@ -438,13 +438,21 @@ DecodeResult EventDecoder::decode(std::string_view payload) {
             }
             // Years outside 1970..9999 would be refused by timestamptz later; refuse them here with
             // a reason.
-            constexpr int64_t max_ms = 253402300799999;  // 9999-12-31T23:59:59.999Z
-            if (result.event_time_ms < 0 || result.event_time_ms > max_ms)
+            if (result.event_time_ms < 0 || result.event_time_ms > kMaxEventTimeMs)
                 return reject(RejectReason::InvalidField,
                               "field \"" + options_.time_field + "\" is out of range");
+            result.has_time = !ts.is_null();
         }
     }
     return result;
+}
+
+bool usable_kafka_timestamp(int64_t timestamp_ms) {
+    return timestamp_ms > 0 && timestamp_ms <= kMaxEventTimeMs;
+}
+
+int64_t choose_event_time_ms(const DecodeResult& decoded, int64_t kafka_timestamp_ms) {
+    return decoded.has_time ? decoded.event_time_ms : kafka_timestamp_ms;
 }
 
 }  // namespace spillway

@@ -30,9 +30,19 @@ struct DecodeResult {
     RejectReason reject = RejectReason::None;
     std::string message;  // why it was rejected (empty when accepted)
     std::string event_id;
-    int64_t event_time_ms = 0;  // 0 when the payload carries no time
+    int64_t event_time_ms = 0;  // the payload's time (valid only when has_time)
+    bool has_time = false;      // the payload carries a time ("ts": 0 is the epoch, a time)
     bool ok() const { return reject == RejectReason::None; }
 };
+
+// The last instant PostgreSQL's timestamptz holds that the decoder accepts (9999-12-31, UTC).
+constexpr int64_t kMaxEventTimeMs = 253402300799999;
+// Whether a Kafka message timestamp can stand for an event's time: after the epoch and no later
+// than kMaxEventTimeMs (a producer's clock can say anything; -1 means none).
+bool usable_kafka_timestamp(int64_t timestamp_ms);
+// The time a valid event is stored under, the same live and replayed: the payload's time when it
+// has one, else `kafka_timestamp_ms` (which the caller made usable, e.g. the arrival time).
+int64_t choose_event_time_ms(const DecodeResult& decoded, int64_t kafka_timestamp_ms);
 
 class EventDecoder {
 public:

@@ -86,6 +86,8 @@ KafkaSource::~KafkaSource() {
 }
 
 KafkaHandle KafkaSource::create_consumer(const std::map<std::string, std::string>& fetch) {
+    if (options_.fault_hook)
+        options_.fault_hook("create_consumer");
     KafkaConf conf = make_kafka_conf();
     auto set = [&](const std::string& name, const std::string& value) {
         if (auto problem = set_kafka_property(conf.get(), name, value); !problem.empty())
@@ -152,7 +154,21 @@ void KafkaSource::start() {
                                  options_.bootstrap_servers + "\": " + topic_error);
 
     subscribe();
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        // An exception leaving a thread terminates the process: stop intake instead, loudly.
+        // What was consumed and not yet durable stays uncommitted and is read again.
+        try {
+            run();
+        } catch (const std::exception& error) {
+            intake_stopped_ = true;
+            set_error(std::string("the Kafka source stopped; intake is stopped until the engine "
+                                  "is restarted: ") +
+                      error.what());
+            qCCritical(lcKafka) << "the Kafka source stopped:" << error.what();
+        }
+        // A dead thread hands nothing more to the queue: that is a stopped intake too.
+        confirm_intake_stopped();
+    });
 }
 
 bool KafkaSource::stop_intake(std::chrono::milliseconds timeout) {
@@ -253,13 +269,17 @@ void KafkaSource::commit_cb(rd_kafka_t*, int err, rd_kafka_topic_partition_list_
         return;
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         self->metrics_.commit_failures.fetch_add(1);
-        self->set_error(std::string("offset commit failed: ") +
+        self->set_error(std::string("offset commit failed, will retry: ") +
                         rd_kafka_err2str(rd_kafka_resp_err_t(err)));
-        return;
     }
-    for (int i = 0; i < offsets->cnt; ++i) {
-        if (offsets->elems[i].err == RD_KAFKA_RESP_ERR_NO_ERROR)
-            self->committed_[offsets->elems[i].partition] = offsets->elems[i].offset;
+    for (int i = 0; offsets && i < offsets->cnt; ++i) {
+        const auto& elem = offsets->elems[i];
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR && elem.err == RD_KAFKA_RESP_ERR_NO_ERROR)
+            self->committed_[elem.partition] = elem.offset;
+        else
+            // Handed out as reported already: without this an idle partition would not be
+            // committed again until shutdown.
+            self->offsets_.commit_failed(elem.partition, elem.offset);
     }
 }
 
@@ -376,14 +396,14 @@ void KafkaSource::handle_message(rd_kafka_message_t* message) {
     event.headers_json = headers_as_json(message);
     rd_kafka_timestamp_type_t timestamp_type;
     event.produced_at_ms = rd_kafka_message_timestamp(message, &timestamp_type);
-    if (event.produced_at_ms <= 0)
+    // A timestamp PostgreSQL cannot hold would turn a valid event into a database reject.
+    if (!usable_kafka_timestamp(event.produced_at_ms))
         event.produced_at_ms = wall_ms();
 
     DecodeResult decoded = decoder_.decode(event.payload);
     if (decoded.ok()) {
         event.event_id = std::move(decoded.event_id);
-        event.event_time_ms =
-            decoded.event_time_ms > 0 ? decoded.event_time_ms : event.produced_at_ms;
+        event.event_time_ms = choose_event_time_ms(decoded, event.produced_at_ms);
     } else {
         event.reject = decoded.reject;
         event.reject_message = std::move(decoded.message);
@@ -464,8 +484,15 @@ void KafkaSource::recreate_consumer(const std::map<std::string, std::string>& fe
         set_error(std::string("new fetch settings refused, consumer kept its previous ones: ") +
                   error.what());
         qCWarning(lcKafka) << "new fetch settings refused:" << error.what();
-        consumer_ = create_consumer(applied_fetch_);
-        subscribe();
+        try {
+            consumer_ = create_consumer(applied_fetch_);
+            subscribe();
+        } catch (const std::exception& again) {
+            throw std::runtime_error(std::string("cannot re-create the Kafka consumer with the "
+                                                 "new fetch settings (") +
+                                     error.what() + ") nor with the previous ones (" +
+                                     again.what() + ")");
+        }
         return;
     }
     applied_fetch_ = fetch;

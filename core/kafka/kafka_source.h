@@ -10,9 +10,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -42,6 +44,9 @@ struct SourceOptions {
     DecoderOptions decoder;
     int commit_interval_ms = 200;
     int connect_timeout_ms = 10000;  // for the start-up metadata check
+    // Tests: called at each named step ("create_consumer"); throwing there simulates librdkafka
+    // refusing it.
+    std::function<void(std::string_view step)> fault_hook;
 };
 
 class KafkaSource {

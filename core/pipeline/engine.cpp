@@ -121,7 +121,12 @@ DrainReport Engine::drain_and_stop() {
     report.completed = queue_->size() == 0 && writers_->wait_idle(std::chrono::milliseconds(0));
     scheduler_->stop();
     writers_->stop(!report.completed);
-    overflow_->stop(!report.completed);
+    // The spool's writer retries for as long as the database is down: bounded by the same
+    // deadline, or the drain would hang.
+    if (report.completed)
+        report.completed = overflow_->stop_by(deadline);
+    else
+        overflow_->stop(true);
     source_->close();
     queue_->close();
     partitions_->stop();

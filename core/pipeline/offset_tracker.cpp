@@ -60,6 +60,13 @@ std::vector<PartitionOffset> OffsetTracker::take_commit_points(bool all) {
     return points;
 }
 
+void OffsetTracker::commit_failed(int32_t partition, int64_t offset) {
+    std::lock_guard lock(mutex_);
+    auto it = partitions_.find(partition);
+    if (it != partitions_.end() && it->second.last_reported == offset)
+        it->second.last_reported = -1;
+}
+
 int64_t OffsetTracker::commit_point(int32_t partition) const {
     std::lock_guard lock(mutex_);
     auto it = partitions_.find(partition);

@@ -30,6 +30,9 @@ public:
     // Commit points that moved since the last call to take_commit_points (or all of them when
     // `all` is set). The caller commits them to Kafka.
     std::vector<PartitionOffset> take_commit_points(bool all = false);
+    // The commit of a point handed out failed (an asynchronous commit's outcome arrives later):
+    // the next take_commit_points hands it out again, even if the partition stays idle.
+    void commit_failed(int32_t partition, int64_t offset);
     // The current commit point of one partition (-1 if the partition was never seen).
     int64_t commit_point(int32_t partition) const;
     // Kafka timestamp of the oldest event of the partition not yet durable (0 if none).

@@ -47,6 +47,14 @@ void OverflowReplayer::run() {
     DeadLetterFilter overflow;
     overflow.reasons = {reject_reason_name(RejectReason::Overflow)};
     overflow.statuses = {"new"};
+    // Only this engine's entries: another engine sharing the dead-letter table (another topic,
+    // or the same topic into another table) replays its own.
+    overflow.topic = sink_.topic;
+    overflow.events_table = sink_.events_table;
+    ReplayOptions options;
+    // Entries at the attempt limit would be skipped by every replay; counting them would start
+    // a fruitless replay (and an audit row) every check interval.
+    overflow.attempts_below = options.max_attempts;
     while (!stop_) {
         {
             std::unique_lock lock(wait_mutex_);
@@ -62,7 +70,6 @@ void OverflowReplayer::run() {
                 store = std::make_unique<DeadLetterStore>(sink_, decoder_);
             if (store->count(overflow) == 0)
                 continue;
-            ReplayOptions options;
             options.actor = "engine (overflow replay)";
             options.max_outcome_lines = 0;
             options.database_wait = std::chrono::milliseconds(5000);

@@ -26,7 +26,11 @@ OverflowSpool::~OverflowSpool() {
 void OverflowSpool::start() {
     stopping_ = false;
     abandon_ = false;
-    thread_ = std::thread([this] { run(); });
+    finished_ = false;
+    thread_ = std::thread([this] {
+        run();
+        finished_ = true;
+    });
 }
 
 bool OverflowSpool::try_put(Event&& event) {
@@ -39,6 +43,18 @@ void OverflowSpool::stop(bool abandon) {
     spool_.wake();
     if (thread_.joinable())
         thread_.join();
+}
+
+bool OverflowSpool::stop_by(std::chrono::steady_clock::time_point deadline) {
+    stopping_ = true;
+    spool_.wake();
+    while (thread_.joinable() && !finished_ && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const bool wrote_all = !thread_.joinable() || (finished_ && !abandon_ && spool_.size() == 0);
+    if (!finished_)
+        abandon_ = true;  // the writer gives up at its next retry wait
+    stop(abandon_);
+    return wrote_all;
 }
 
 void OverflowSpool::run() {
@@ -59,11 +75,16 @@ void OverflowSpool::run() {
         Batch batch;
         batch.sequence = ++sequence;
         batch.events = spool_.pop_batch(kChunkEvents, kChunkBytes, &batch.bytes);
+        int64_t overflowed = 0;
         for (Event& event : batch.events) {
+            // A message the decoder rejected keeps its own reason: it is bad, not just early.
+            if (event.rejected())
+                continue;
             event.reject = RejectReason::Overflow;
             event.reject_message =
                 "the queue was full and the overflow policy is dead-letter: kept here, replayed "
                 "automatically when the queue has room";
+            ++overflowed;
         }
         BatchResult result;
         if (!writer.write(batch, result, should_stop)) {
@@ -78,7 +99,7 @@ void OverflowSpool::run() {
         offsets_.mark_done(done);
         metrics_.dead_lettered.fetch_add(result.dead_lettered);
         metrics_.rejected_by_reason[static_cast<size_t>(RejectReason::Overflow)].fetch_add(
-            static_cast<int64_t>(batch.events.size()));
+            overflowed);
     }
 }
 

@@ -5,6 +5,7 @@
 // is bounded: when it is full too, the source falls back to pausing its partitions, so memory
 // stays bounded whatever the input rate.
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <thread>
 
@@ -30,6 +31,9 @@ public:
     bool try_put(Event&& event);
     // Writes what is held (abandon = false) or drops it uncommitted (abandon = true), then ends.
     void stop(bool abandon);
+    // Writes what is held until `deadline`, then drops the rest uncommitted (it is read again):
+    // a drain's timeout holds even while the database is down. True when everything was written.
+    bool stop_by(std::chrono::steady_clock::time_point deadline);
 
     double fill() const { return spool_.fill(); }
     size_t size() const { return spool_.size(); }
@@ -45,6 +49,7 @@ private:
     std::thread thread_;
     std::atomic<bool> stopping_{false};
     std::atomic<bool> abandon_{false};
+    std::atomic<bool> finished_{false};  // run() returned
 };
 
 }  // namespace spillway

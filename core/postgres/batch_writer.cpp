@@ -65,22 +65,38 @@ BatchWriter::BatchWriter(SinkOptions options, Metrics* metrics, DictionaryKeeper
                        " kafka_key, " +
                        (codec_ ? "payload_zstd, dict_id" : "payload") + ") FROM STDIN";
     append_copy_text(copy_topic_, options_.topic);
+    // The same message failing again (a re-read after a crash, or a replay that is still bad,
+    // edited or not) counts as another attempt on the one row. A different message at a reused
+    // offset (the topic was re-created, or another cluster took over its name) is a new entry:
+    // it replaces the stale row whole, status and history included.
+    const std::string same =
+        "(dead.kafka_key IS NOT DISTINCT FROM EXCLUDED.kafka_key AND (dead.payload = "
+        "EXCLUDED.payload OR dead.original_payload = EXCLUDED.payload))";
+    const auto keep = [&same](const std::string& column, const std::string& fresh) {
+        return " " + column + " = CASE WHEN " + same + " THEN dead." + column + " ELSE " + fresh +
+               " END";
+    };
     insert_dead_sql_ =
         "INSERT INTO " + quote_table_name(options_.dead_letter_table) +
         " AS dead (kafka_topic, kafka_partition, kafka_offset, kafka_key, kafka_headers, payload, "
-        "event_id,"
-        " reason, message, sqlstate) SELECT " +
+        "event_id, reason, message, sqlstate, kafka_timestamp, events_table) SELECT " +
         topic +
         ", kafka_partition, kafka_offset, kafka_key, kafka_headers, payload, event_id, reason,"
-        " message, sqlstate"
-        " FROM " +
-        kStageDead +
+        " message, sqlstate, timestamptz 'epoch' + kafka_timestamp_ms * interval '1 "
+        "millisecond', " +
+        sql_literal(events) + " FROM " + kStageDead +
         " ON CONFLICT (kafka_topic, kafka_partition, kafka_offset) DO UPDATE SET"
-        // The same message failing again (a re-read after a crash, or a replay that is still
-        // bad) counts as another attempt on the one row.
-        " last_seen = now(), attempts = dead.attempts + 1, reason = EXCLUDED.reason, message = "
-        "EXCLUDED.message,"
-        " sqlstate = EXCLUDED.sqlstate";
+        " last_seen = now(), reason = EXCLUDED.reason, message = EXCLUDED.message,"
+        " sqlstate = EXCLUDED.sqlstate, attempts = CASE WHEN " +
+        same + " THEN dead.attempts + 1 ELSE 1 END," + keep("payload", "EXCLUDED.payload") + "," +
+        keep("original_payload", "NULL") + "," + keep("kafka_key", "EXCLUDED.kafka_key") + "," +
+        keep("kafka_headers", "EXCLUDED.kafka_headers") + "," +
+        keep("event_id", "EXCLUDED.event_id") + "," + keep("first_seen", "now()") + "," +
+        keep("status", "'new'") + "," + keep("status_changed_at", "NULL") + "," +
+        keep("status_changed_by", "NULL") + "," + keep("status_note", "NULL") + "," +
+        keep("kafka_timestamp", "EXCLUDED.kafka_timestamp") + "," +
+        " events_table = coalesce(CASE WHEN " + same +
+        " THEN dead.events_table END, EXCLUDED.events_table)";
 }
 
 BatchWriter::~BatchWriter() = default;
@@ -94,7 +110,7 @@ void BatchWriter::connect() {
         std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kStageDead +
         " (kafka_partition integer, kafka_offset bigint, kafka_key bytea,"
         " kafka_headers jsonb, payload bytea, event_id text, reason text, message text,"
-        " sqlstate text)"
+        " sqlstate text, kafka_timestamp_ms bigint)"
         " ON COMMIT DELETE ROWS;"
         "SET synchronous_commit = on;");
 }
@@ -285,6 +301,11 @@ BatchWriter::Stored BatchWriter::write_transaction(const std::vector<const Event
                 append_copy_null(copy_buffer_);
             else
                 append_copy_text(copy_buffer_, row.sqlstate);
+            copy_buffer_ += '\t';
+            if (row.event->produced_at_ms > 0)
+                append_copy_int(copy_buffer_, row.event->produced_at_ms);
+            else
+                append_copy_null(copy_buffer_);
             copy_buffer_ += '\n';
         }
         connection_->copy_in(std::string("COPY ") + kStageDead + " FROM STDIN", copy_buffer_);
@@ -393,11 +414,22 @@ bool BatchWriter::write(const Batch& batch, BatchResult& result,
         } catch (const std::exception& error) {
             rollback_quietly();
             last_error_ = error.what();
+            const auto* pg_error = dynamic_cast<const PgError*>(&error);
+            // A missing table or a permission the role lacks will not pass by retrying alone:
+            // intake stops (the source pauses while the database is unavailable) and the error
+            // says so; the retries go on, so the engine resumes once someone fixes it.
+            const bool fatal = pg_error && pg_error->classify() == PgErrorClass::Fatal;
+            if (fatal) {
+                last_error_ = "intake stopped: the database refuses writes (SQLSTATE " +
+                              pg_error->sqlstate() + "): " + last_error_ +
+                              "; fix it and intake resumes by itself";
+                if (attempt == 0)
+                    qCCritical(lcWriter).noquote() << last_error_.c_str();
+            }
             if (metrics_)
                 metrics_->database_error.set(last_error_);
-            const auto* pg_error = dynamic_cast<const PgError*>(&error);
-            const bool lost =
-                !pg_error || pg_error->connection_lost() || !connection_ || !connection_->ok();
+            const bool lost = fatal || !pg_error || pg_error->connection_lost() || !connection_ ||
+                              !connection_->ok();
             if (lost) {
                 connection_.reset();
                 if (health_)

@@ -80,6 +80,37 @@ int ensure_partitions(PgConnection& connection, const SinkOptions& options,
     return created;
 }
 
+int ensure_history_partitions(PgConnection& connection, const SinkOptions& options,
+                              std::chrono::system_clock::time_point now) {
+    const auto today = std::chrono::floor<std::chrono::days>(now);
+    const auto first = today - std::chrono::days(options.partitions.horizon_days);
+    const auto window = today - std::chrono::days(options.partitions.days_behind);
+    if (first >= window)
+        return 0;
+    const std::string default_partition = default_partition_table(options.events_table);
+    if (!table_exists(connection, default_partition))
+        return 0;
+    const auto days = connection.query(
+        "SELECT DISTINCT floor(extract(epoch FROM event_time) / 86400)::bigint FROM " +
+            quote_table_name(default_partition) + " WHERE event_time >= " +
+            timestamp_literal(first) + " AND event_time < " + timestamp_literal(window),
+        {});
+    int created = 0;
+    for (const auto& row : days) {
+        if (!row[0])
+            continue;
+        const std::chrono::sys_days day{std::chrono::days(std::stoll(*row[0]))};
+        if (table_exists(connection, day_partition_table(options.events_table, day)))
+            continue;  // archived rows of a day whose partition is attached again cannot be here
+        create_day_partition(connection, options, day);
+        ++created;
+    }
+    if (created > 0)
+        qCInfo(lcStorage) << "created" << created << "day partitions of"
+                          << options.events_table.c_str() << "for older events";
+    return created;
+}
+
 PartitionMaintainer::PartitionMaintainer(SinkOptions options, Metrics* metrics)
     : options_(std::move(options)), metrics_(metrics) {}
 
@@ -110,11 +141,15 @@ std::string PartitionMaintainer::last_error() const {
 void PartitionMaintainer::run() {
     std::unique_ptr<PgConnection> connection;
     for (;;) {
+        // Counted before the run: rows that arrive during it wake the next one. A failed run
+        // does not reset the count, so it waits like any failure instead of spinning.
+        default_rows_seen_ = metrics_ ? metrics_->events_to_default_partition.load() : 0;
         std::string error;
         try {
             if (!connection || !connection->ok())
                 connection = std::make_unique<PgConnection>(options_.conninfo);
             ensure_partitions(*connection, options_, std::chrono::system_clock::now());
+            ensure_history_partitions(*connection, options_, std::chrono::system_clock::now());
         } catch (const std::exception& failure) {
             error = failure.what();
             connection.reset();
@@ -130,7 +165,17 @@ void PartitionMaintainer::run() {
         const auto wait = error.empty() ? options_.partitions.check_interval
                                         : std::min(options_.partitions.check_interval,
                                                    std::chrono::milliseconds(5000));
-        if (wake_.wait_for(lock, wait, [this] { return stop_.load(); }))
+        // Rows that went to the default partition (the writers count them) may belong to a day
+        // that should have its partition: look again soon, not at the next check.
+        const auto until = std::chrono::steady_clock::now() + wait;
+        const auto new_default_rows = [this] {
+            return metrics_ && metrics_->events_to_default_partition.load() != default_rows_seen_;
+        };
+        while (!stop_ && std::chrono::steady_clock::now() < until && !new_default_rows())
+            wake_.wait_for(lock,
+                           std::min<std::chrono::steady_clock::duration>(
+                               std::chrono::seconds(1), until - std::chrono::steady_clock::now()));
+        if (stop_)
             return;
     }
 }

@@ -1,7 +1,9 @@
 #pragma once
 // Keeps the daily partitions of the events table ahead of need, off the writers' path: on its
-// own thread and connection, at start and every PartitionPolicy::check_interval. No event fails
-// for a missing partition: outside the window it lands in the default partition.
+// own thread and connection, at start and every PartitionPolicy::check_interval, and soon after
+// the writers report rows that went to the default partition (Metrics). No event fails for a
+// missing partition: it lands in the default partition, and a day within the horizon gets its
+// partition (and its rows) shortly after.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -22,6 +24,10 @@ struct Metrics;
 // several instances at once (advisory lock). Returns how many partitions it created.
 int ensure_partitions(PgConnection& connection, const SinkOptions& options,
                       std::chrono::system_clock::time_point now);
+// The same for every older day within PartitionPolicy::horizon_days that has rows in the default
+// partition (a backfill, late events, a day archived before). Returns how many it created.
+int ensure_history_partitions(PgConnection& connection, const SinkOptions& options,
+                              std::chrono::system_clock::time_point now);
 
 class PartitionMaintainer {
 public:
@@ -44,6 +50,7 @@ private:
     mutable std::mutex mutex_;  // guards last_error_ and the wait
     std::condition_variable wake_;
     std::string last_error_;
+    int64_t default_rows_seen_ = -1;  // Metrics::events_to_default_partition at the last run
 };
 
 }  // namespace spillway

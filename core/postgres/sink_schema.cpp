@@ -176,6 +176,13 @@ void ensure_schema(PgConnection& connection, const SinkOptions& options) {
                 quote_identifier(index_name(options.dead_letter_table, "status_reason")) + " ON " +
                 dead_letters +
                 " (status, reason, last_seen);"
+                // Added later, so ALTER for tables made before: the Kafka timestamp (a replay
+                // gives an event the time the live path would have) and the events table the
+                // entry was written for (an engine replays only its own overflow).
+                "ALTER TABLE " +
+                dead_letters +
+                " ADD COLUMN IF NOT EXISTS kafka_timestamp timestamptz,"
+                " ADD COLUMN IF NOT EXISTS events_table text;"
                 "CREATE TABLE IF NOT EXISTS " +
                 audit +
                 " ("

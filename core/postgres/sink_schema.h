@@ -28,6 +28,9 @@ std::optional<PayloadFormat> parse_payload_format(const std::string& name);
 struct PartitionPolicy {
     int days_behind = 1;
     int days_ahead = 3;
+    // Older days within this many days of today get their partition too, when an event of theirs
+    // arrives (the maintainer moves it out of the default partition); older still stay there.
+    int horizon_days = 400;
     std::chrono::milliseconds check_interval = std::chrono::minutes(10);
 };
 

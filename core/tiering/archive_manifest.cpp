@@ -6,9 +6,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
+#include "core/postgres/partition_day.h"
+#include "core/postgres/pg_connection.h"
 #include "core/tiering/archive_file.h"
 
 namespace spillway {
@@ -16,6 +19,83 @@ namespace spillway {
 namespace {
 
 constexpr const char* kManifestSuffix = ".manifest.json";
+constexpr const char* kArchiveSuffix = ".copy.zst";
+constexpr size_t kMaxTextField = 64;  // times and dates as PostgreSQL or we print them
+
+bool is_column_name(const std::string& name) {
+    if (name.empty() || name.size() > 63 || (name[0] >= '0' && name[0] <= '9'))
+        return false;
+    for (const char c : name)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_'))
+            return false;
+    return true;
+}
+
+bool is_sha256_hex(const std::string& text) {
+    if (text.size() != 64)
+        return false;
+    for (const char c : text)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
+    return true;
+}
+
+// "<partition>.copy.zst" or "<partition>.<n>.copy.zst": a plain name inside the directory.
+bool is_archive_name_of(const std::string& name, const std::string& partition) {
+    if (!name.starts_with(partition) || !name.ends_with(kArchiveSuffix))
+        return false;
+    const std::string middle = name.substr(
+        partition.size(), name.size() - partition.size() - std::string(kArchiveSuffix).size());
+    if (middle.empty())
+        return true;
+    if (middle.size() < 2 || middle.size() > 7 || middle[0] != '.')
+        return false;
+    for (size_t i = 1; i < middle.size(); ++i)
+        if (middle[i] < '0' || middle[i] > '9')
+            return false;
+    return true;
+}
+
+// Everything restore later puts into SQL or a path comes from here: refuse what the engine
+// would never have written, naming the field.
+void validate_manifest(const ArchiveManifest& m, const std::string& source) {
+    const auto bad = [&](const char* field, const std::string& why) {
+        return std::runtime_error("manifest " + source + ": \"" + field + "\" " + why);
+    };
+    if (!valid_table_name(m.table))
+        throw bad("table", "is not a table name");
+    const auto day = partition_day(m.table, m.partition);
+    if (!day)
+        throw bad("partition",
+                  "is not a day partition of " + m.table + " (" + m.table + "_pYYYYMMDD)");
+    if (m.range_from != iso_utc(*day))
+        throw bad("range_from", "is not the start of the partition's day (" + iso_utc(*day) + ")");
+    if (m.range_to != iso_utc(*day + std::chrono::days(1)))
+        throw bad("range_to", "is not the end of the partition's day (" +
+                                  iso_utc(*day + std::chrono::days(1)) + ")");
+    for (const auto& column : m.columns)
+        if (!is_column_name(column))
+            throw bad("columns", "holds a name that is not a column name");
+    if (!is_sha256_hex(m.sha256))
+        throw bad("sha256", "is not 64 lower-case hex digits");
+    if (!is_archive_name_of(m.archive_file, m.partition))
+        throw bad("archive_file", "is not a file of this directory named for the partition (" +
+                                      m.partition + kArchiveSuffix + ")");
+    for (const auto id : m.dictionary_ids)
+        if (id < 1 || id > std::numeric_limits<int32_t>::max())
+            throw bad("dictionary_ids", "holds an id that is not a dictionary id");
+    for (const auto* text : {&m.min_event_time, &m.max_event_time, &m.created_at})
+        if (text->size() > kMaxTextField)
+            throw std::runtime_error("manifest " + source + " has a time longer than " +
+                                     std::to_string(kMaxTextField) + " characters");
+}
+
+std::string manifest_path_for_file(const std::string& directory, const std::string& archive_file) {
+    const std::string stem =
+        archive_file.substr(0, archive_file.size() - std::string(kArchiveSuffix).size());
+    return (std::filesystem::path(directory) / (stem + kManifestSuffix)).string();
+}
 
 QString q(const std::string& text) {
     return QString::fromStdString(text);
@@ -100,7 +180,25 @@ ArchiveManifest manifest_from_json(const std::string& json, const std::string& s
         m.dictionary_ids.push_back(int64_t(id.toDouble()));
     m.archive_file = text("archive_file");
     m.created_at = text("created_at");
+    validate_manifest(m, source);
     return m;
+}
+
+std::string manifest_file_path(const std::string& directory, const ArchiveManifest& manifest) {
+    return manifest_path_for_file(directory, manifest.archive_file);
+}
+
+std::string next_archive_file_path(const std::string& directory, const std::string& partition,
+                                   const std::set<std::string>& taken) {
+    for (int n = 1; n < 1000000; ++n) {
+        const std::string stem = n == 1 ? partition : partition + "." + std::to_string(n);
+        const std::string file = archive_file_path(directory, stem);
+        if (!taken.count(std::filesystem::path(file).filename().string()) &&
+            !std::filesystem::exists(file) && !std::filesystem::exists(file + ".part") &&
+            !std::filesystem::exists(manifest_file_path(directory, stem)))
+            return file;
+    }
+    throw std::runtime_error("too many archives of " + partition + " in " + directory);
 }
 
 std::string archive_file_path(const std::string& directory, const std::string& partition) {
@@ -112,8 +210,8 @@ std::string manifest_file_path(const std::string& directory, const std::string& 
 }
 
 void write_manifest(const std::string& directory, const ArchiveManifest& manifest) {
-    write_file_atomically(manifest_file_path(directory, manifest.partition),
-                          manifest_to_json(manifest));
+    validate_manifest(manifest, manifest.partition);
+    write_file_atomically(manifest_file_path(directory, manifest), manifest_to_json(manifest));
 }
 
 namespace {
@@ -123,7 +221,13 @@ ArchiveManifest read_manifest_file(const std::string& path) {
         throw std::runtime_error("cannot read manifest " + path);
     std::stringstream contents;
     contents << in.rdbuf();
-    return manifest_from_json(contents.str(), path);
+    ArchiveManifest manifest = manifest_from_json(contents.str(), path);
+    // A manifest copied under another name would make restore pick the wrong file.
+    if (std::filesystem::path(manifest_path_for_file("", manifest.archive_file)).filename() !=
+        std::filesystem::path(path).filename())
+        throw std::runtime_error("manifest " + path + ": \"archive_file\" " +
+                                 manifest.archive_file + " does not belong to this manifest");
+    return manifest;
 }
 }  // namespace
 

@@ -5,6 +5,7 @@
 // SHA-256, so a file can be checked before anything trusts it.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,12 +33,23 @@ struct ArchiveManifest {
 };
 
 std::string manifest_to_json(const ArchiveManifest& manifest);
-// Throws std::runtime_error naming `source` (a file name) and the missing or bad field.
+// Throws std::runtime_error naming `source` (a file name) and the missing or bad field. Every
+// field is validated against what the engine writes (the range is the partition's day, the file a
+// plain name of the directory, ...): a manifest is file content anyone with write access to the
+// directory can change, and restore uses it for SQL and paths.
 ArchiveManifest manifest_from_json(const std::string& json, const std::string& source);
 
-// Paths inside the archive directory for one partition.
-std::string archive_file_path(const std::string& directory, const std::string& partition);
-std::string manifest_file_path(const std::string& directory, const std::string& partition);
+// Paths inside the archive directory for a stem: the partition's name for its first archive,
+// "<partition>.<n>" for later ones of the same day.
+std::string archive_file_path(const std::string& directory, const std::string& stem);
+std::string manifest_file_path(const std::string& directory, const std::string& stem);
+// The manifest beside `manifest.archive_file`.
+std::string manifest_file_path(const std::string& directory, const ArchiveManifest& manifest);
+// A name for a new archive of `partition` that no file in the directory has, nor any of `taken`
+// (file names of archives restored before, whose stale copies the listing must keep ignoring):
+// an archive is never replaced by a later one of the same day.
+std::string next_archive_file_path(const std::string& directory, const std::string& partition,
+                                   const std::set<std::string>& taken = {});
 
 void write_manifest(const std::string& directory, const ArchiveManifest& manifest);
 // nullopt when the manifest does not exist; throws when it exists but cannot be read.

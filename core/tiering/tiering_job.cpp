@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include "core/tiering/archive_file.h"
 #include "core/postgres/partition_day.h"
@@ -47,6 +49,7 @@ struct TieringJob::OpenMove {
     int64_t id = 0;
     std::string partition, from_tier, state, sha256;
     int64_t rows = 0;
+    std::string archive_file;  // recorded when the move started; empty for older moves
 };
 
 // One instance at a time moves partitions of a table: a session-level advisory lock, released
@@ -81,10 +84,22 @@ TieringJob::TieringJob(TieringOptions options) : options_(std::move(options)) {
     if (options_.archive_dir.empty())
         throw std::invalid_argument("tiering needs an archive directory (--archive-dir)");
     std::error_code error;
-    std::filesystem::create_directories(options_.archive_dir, error);
+    const bool created = std::filesystem::create_directories(options_.archive_dir, error);
     if (error)
         throw std::runtime_error("cannot create archive directory " + options_.archive_dir + ": " +
                                  error.message());
+    // Whoever can write the directory decides what a restore reads: owner-only.
+    if (created)
+        std::filesystem::permissions(options_.archive_dir, std::filesystem::perms::owner_all,
+                                     std::filesystem::perm_options::replace, error);
+    if (error)
+        throw std::runtime_error("cannot make archive directory " + options_.archive_dir +
+                                 " owner-only: " + error.message());
+    const auto perms = std::filesystem::status(options_.archive_dir, error).permissions();
+    if (!error && (perms & (std::filesystem::perms::group_write |
+                            std::filesystem::perms::others_write)) != std::filesystem::perms::none)
+        qCWarning(lcTiering) << "archive directory" << options_.archive_dir.c_str()
+                             << "is writable by group or others; make it owner-only (chmod 700)";
     connection_ = std::make_unique<PgConnection>(options_.conninfo);
     // Timestamps in COPY text and in the manifests read the same on every machine.
     connection_->exec("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD';");
@@ -173,14 +188,14 @@ std::string column_list(const std::vector<std::string>& columns) {
 }  // namespace
 
 int64_t TieringJob::start_move(const std::string& partition, Tier from, Tier to,
-                               const std::string& actor) {
+                               const std::string& actor, const std::string& file) {
     try {
         const auto rows = connection_->query(
             "INSERT INTO " + quote_table_name(moves_table()) +
-                " (partition, from_tier, to_tier, state, actor) VALUES ($1, $2, $3, $4, $5) "
-                "RETURNING id",
+                " (partition, from_tier, to_tier, state, actor, archive_file) "
+                "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             {partition, std::string(tier_name(from)), std::string(tier_name(to)),
-             std::string(to == Tier::Cold ? "exporting" : "restoring"), actor});
+             std::string(to == Tier::Cold ? "exporting" : "restoring"), actor, file});
         return to_int(rows.at(0).at(0));
     } catch (const PgError& error) {
         if (error.sqlstate() == "23505")
@@ -200,14 +215,43 @@ void TieringJob::set_move(int64_t id, const std::string& state, const std::strin
         {std::to_string(id), state, error, std::string(finished ? "true" : "false")});
 }
 
-void TieringJob::discard_files(const std::string& partition) {
-    const std::string file = archive_file_path(options_.archive_dir, partition);
-    const std::string manifest = manifest_file_path(options_.archive_dir, partition);
+void TieringJob::discard_files(const std::string& file) {
+    const std::string name = std::filesystem::path(file).filename().string();
+    const std::string stem = name.substr(0, name.size() - std::string(".copy.zst").size());
+    const std::string manifest = manifest_file_path(options_.archive_dir, stem);
+    std::error_code ignored;
     for (const auto& path : {file, file + ".part", manifest, manifest + ".part"})
-        std::filesystem::remove(path);
+        std::filesystem::remove(path, ignored);
 }
 
-ArchiveManifest TieringJob::export_partition(int64_t move_id, const std::string& partition) {
+std::string TieringJob::window_problem(const std::string& partition) const {
+    const auto day = partition_day(options_.events_table, partition);
+    if (!day)
+        return {};
+    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    const auto first = today - std::chrono::days(options_.partitions.days_behind);
+    const auto last = today + std::chrono::days(options_.partitions.days_ahead);
+    if (*day < first || *day > last)
+        return {};
+    return "partition " + partition + " is inside the window the partition maintainer keeps (" +
+           iso_utc(first).substr(0, 10) + " to " + iso_utc(last).substr(0, 10) +
+           ", UTC): it would re-create the partition at once and late events would go there, "
+           "not to the archive; archive it once its day is before " +
+           iso_utc(first).substr(0, 10);
+}
+
+std::set<std::string> TieringJob::restored_files() {
+    std::set<std::string> names;
+    for (const auto& row : connection_->query(
+             "SELECT archive_file FROM " + quote_table_name(moves_table()) +
+                 " WHERE to_tier = 'hot' AND state = 'done' AND archive_file IS NOT NULL",
+             {}))
+        names.insert(std::filesystem::path(text(row[0])).filename().string());
+    return names;
+}
+
+ArchiveManifest TieringJob::export_partition(int64_t move_id, const std::string& partition,
+                                             const std::string& file) {
     const std::vector<std::string> columns = copy_columns();
     const std::string quoted = quote_table_name(partition);
     const auto day = partition_day(options_.events_table, partition);
@@ -224,7 +268,6 @@ ArchiveManifest TieringJob::export_partition(int64_t move_id, const std::string&
     manifest.hot_bytes = to_int(
         connection_->query("SELECT pg_total_relation_size($1::regclass)", {quoted}).at(0).at(0));
 
-    const std::string file = archive_file_path(options_.archive_dir, partition);
     ArchiveDigest written;
     {
         ArchiveWriter writer(file, options_.compression_level);
@@ -256,7 +299,9 @@ ArchiveManifest TieringJob::export_partition(int64_t move_id, const std::string&
     hook("manifest_written");
 
     // Read back what is on disk, not what we meant to write.
-    const auto stored = read_manifest(options_.archive_dir, partition);
+    const std::string stem = manifest.archive_file.substr(
+        0, manifest.archive_file.size() - std::string(".copy.zst").size());
+    const auto stored = read_manifest(options_.archive_dir, stem);
     if (!stored)
         throw std::runtime_error("manifest for " + partition + " vanished after writing");
     const ArchiveDigest check = read_archive(file, int(columns.size()));
@@ -318,9 +363,13 @@ ArchiveManifest TieringJob::archive_partition(const std::string& partition,
                                  options_.events_table);
     if (partition == default_partition_table(options_.events_table))
         throw std::runtime_error("the default partition " + partition + " is never archived");
-    const int64_t move = start_move(partition, Tier::Hot, Tier::Cold, actor);
+    if (const std::string problem = window_problem(partition); !problem.empty())
+        throw std::runtime_error(problem);
+    const std::string file =
+        next_archive_file_path(options_.archive_dir, partition, restored_files());
+    const int64_t move = start_move(partition, Tier::Hot, Tier::Cold, actor, file);
     try {
-        const ArchiveManifest manifest = export_partition(move, partition);
+        const ArchiveManifest manifest = export_partition(move, partition, file);
         finish_drop(move, partition, manifest.rows);
         hook("dropped");
         qCInfo(lcTiering) << "archived" << partition.c_str() << manifest.rows << "rows,"
@@ -332,7 +381,7 @@ ArchiveManifest TieringJob::archive_partition(const std::string& partition,
         // A failure (not a crash): undo now rather than at the next recovery.
         if (connection_->ok()) {
             try {
-                discard_files(partition);
+                discard_files(file);
                 set_move(move, "abandoned", error.what());
             } catch (const std::exception&) {
             }
@@ -342,7 +391,9 @@ ArchiveManifest TieringJob::archive_partition(const std::string& partition,
 }
 
 std::string TieringJob::recover_move(const OpenMove& move) {
-    const std::string file = archive_file_path(options_.archive_dir, move.partition);
+    const std::string file = move.archive_file.empty()
+                                 ? archive_file_path(options_.archive_dir, move.partition)
+                                 : move.archive_file;
     const bool exists = partition_exists(move.partition);
     if (move.state == "restoring") {
         // The restore's transaction either committed (and marked the move done) or rolled back.
@@ -369,7 +420,7 @@ std::string TieringJob::recover_move(const OpenMove& move) {
             finish_drop(move.id, move.partition, move.rows);
             return move.partition + ": verified archive kept, partition dropped";
         }
-        discard_files(move.partition);
+        discard_files(file);
         set_move(move.id, "abandoned", "interrupted (" + file_problem + "); exported again");
         return move.partition + ": interrupted export undone";
     }
@@ -388,13 +439,14 @@ std::string TieringJob::recover_move(const OpenMove& move) {
 std::vector<std::string> TieringJob::recover() {
     std::vector<std::string> outcomes;
     const auto rows = connection_->query(
-        "SELECT id, partition, from_tier, state, coalesce(sha256, ''), coalesce(rows, 0) FROM " +
+        "SELECT id, partition, from_tier, state, coalesce(sha256, ''), coalesce(rows, 0), "
+        "coalesce(archive_file, '') FROM " +
             quote_table_name(moves_table()) +
             " WHERE state IN ('exporting', 'verified', 'restoring') ORDER BY id",
         {});
     for (const auto& row : rows) {
-        const OpenMove move{to_int(row[0]), text(row[1]), text(row[2]),
-                            text(row[3]),   text(row[4]), to_int(row[5])};
+        const OpenMove move{to_int(row[0]), text(row[1]),   text(row[2]), text(row[3]),
+                            text(row[4]),   to_int(row[5]), text(row[6])};
         outcomes.push_back(recover_move(move));
         qCInfo(lcTiering) << "recovered" << outcomes.back().c_str();
     }
@@ -426,7 +478,8 @@ TierRunReport TieringJob::run(const TierPolicy& policy, std::chrono::system_cloc
         held.insert(text(row[0]));
     for (const auto& partition : attached_partitions()) {
         const auto day = partition_day(options_.events_table, partition);
-        if (!day || held.count(partition) || *day + std::chrono::days(1) > cutoff)
+        if (!day || held.count(partition) || *day + std::chrono::days(1) > cutoff ||
+            !window_problem(partition).empty())
             continue;
         try {
             archive_partition(partition, actor);
@@ -447,11 +500,40 @@ int64_t TieringJob::restore_partition(const std::string& partition, const std::s
 }
 
 int64_t TieringJob::restore_locked(const std::string& partition, const std::string& actor) {
-    const auto manifest = read_manifest(options_.archive_dir, partition);
-    if (!manifest)
+    // The oldest archive of the partition not restored yet (a crash after a restore's commit can
+    // leave its file behind); every manifest read was validated field by field.
+    std::vector<std::string> problems;
+    const std::set<std::string> restored = restored_files();
+    std::optional<ArchiveManifest> manifest;
+    for (auto& candidate : read_manifests(options_.archive_dir, &problems)) {
+        if (candidate.table != options_.events_table || candidate.partition != partition ||
+            restored.count(candidate.archive_file))
+            continue;
+        if (!manifest || std::tie(candidate.created_at, candidate.archive_file) <
+                             std::tie(manifest->created_at, manifest->archive_file))
+            manifest = std::move(candidate);
+    }
+    if (!manifest) {
+        for (const auto& problem : problems)
+            if (problem.find(partition) != std::string::npos)
+                throw std::runtime_error("cannot restore " + partition + ": " + problem);
         throw std::runtime_error("no archive of " + partition + " in " + options_.archive_dir);
-    if (partition_exists(partition))
-        throw std::runtime_error("partition " + partition + " is already in PostgreSQL");
+    }
+    const auto day = partition_day(options_.events_table, partition);
+    if (!day)
+        throw std::runtime_error("partition " + partition + " does not name a day (" +
+                                 options_.events_table + "_pYYYYMMDD)");
+    // From the partition's name, never from the file: these go into SQL.
+    const std::string range_from = iso_utc(*day);
+    const std::string range_to = iso_utc(*day + std::chrono::days(1));
+    bool merge = false;
+    if (partition_exists(partition)) {
+        const auto attached = attached_partitions();
+        if (std::find(attached.begin(), attached.end(), partition) == attached.end())
+            throw std::runtime_error("a table " + partition + " that is not a partition of " +
+                                     options_.events_table + " is in the way; restore refused");
+        merge = true;  // a later archive of a day that came back: its rows join the partition
+    }
     const std::string file =
         (std::filesystem::path(options_.archive_dir) / manifest->archive_file).string();
     // Checked before anything reads the content, so a damaged file is refused whatever the
@@ -480,17 +562,22 @@ int64_t TieringJob::restore_locked(const std::string& partition, const std::stri
                                      ids + "} that " + dictionaries + " does not hold");
     }
 
-    const int64_t move = start_move(partition, Tier::Cold, Tier::Hot, actor);
+    const int64_t move = start_move(partition, Tier::Cold, Tier::Hot, actor, file);
     const std::string quoted = quote_table_name(partition);
     const std::string parent = quote_table_name(options_.events_table);
     const std::string columns = column_list(manifest->columns);
+    const std::string target = merge ? std::string("spillway_restore") : quoted;
     int64_t restored_rows = 0;
     try {
         connection_->exec("BEGIN");
-        connection_->exec("CREATE TABLE " + quoted + " (LIKE " + parent +
-                          " INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
+        if (merge)
+            connection_->exec("CREATE TEMP TABLE spillway_restore (LIKE " + parent +
+                              " INCLUDING DEFAULTS) ON COMMIT DROP");
+        else
+            connection_->exec("CREATE TABLE " + quoted + " (LIKE " + parent +
+                              " INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
         ArchiveDigest digest;
-        connection_->copy_in_stream("COPY " + quoted + " (" + columns + ") FROM STDIN",
+        connection_->copy_in_stream("COPY " + target + " (" + columns + ") FROM STDIN",
                                     [&](const PgConnection::CopySend& send) {
                                         digest =
                                             read_archive(file, int(manifest->columns.size()), send);
@@ -501,22 +588,28 @@ int64_t TieringJob::restore_locked(const std::string& partition, const std::stri
                 digest.sha256 + ", " + std::to_string(digest.rows) + " rows; its manifest says " +
                 manifest->sha256 + ", " + std::to_string(manifest->rows) + " rows");
         hook("restore_copied");
-        // Late events of this day landed in the default partition while it was cold; ATTACH
-        // refuses while they are there, so the restored partition takes them over.
-        const std::string fallback = default_partition_table(options_.events_table);
         int64_t adopted = 0;
-        if (partition_exists(fallback)) {
-            adopted = connection_->exec_params(
-                "WITH moved AS (DELETE FROM " + quote_table_name(fallback) +
-                    " WHERE event_time >= $1::timestamptz AND event_time < $2::timestamptz "
-                    "RETURNING " +
-                    columns + ") INSERT INTO " + quoted + " (" + columns + ") SELECT " + columns +
-                    " FROM moved",
-                {manifest->range_from, manifest->range_to});
+        if (merge) {
+            // The partition's constraint refuses rows outside its day, whatever the file holds.
+            connection_->exec("INSERT INTO " + quoted + " (" + columns + ") SELECT " + columns +
+                              " FROM spillway_restore");
+        } else {
+            // Late events of this day landed in the default partition while it was cold; ATTACH
+            // refuses while they are there, so the restored partition takes them over.
+            const std::string fallback = default_partition_table(options_.events_table);
+            if (partition_exists(fallback)) {
+                adopted = connection_->exec_params(
+                    "WITH moved AS (DELETE FROM " + quote_table_name(fallback) +
+                        " WHERE event_time >= $1::timestamptz AND event_time < $2::timestamptz "
+                        "RETURNING " +
+                        columns + ") INSERT INTO " + quoted + " (" + columns + ") SELECT " +
+                        columns + " FROM moved",
+                    {range_from, range_to});
+            }
+            connection_->exec("ALTER TABLE " + parent + " ATTACH PARTITION " + quoted +
+                              " FOR VALUES FROM ('" + range_from + "') TO ('" + range_to +
+                              "')");  // iso_utc() text: digits, '-', ':', 'T', 'Z' only
         }
-        connection_->exec("ALTER TABLE " + parent + " ATTACH PARTITION " + quoted +
-                          " FOR VALUES FROM ('" + manifest->range_from + "') TO ('" +
-                          manifest->range_to + "')");
         restored_rows = manifest->rows + adopted;
         connection_->exec_params(
             "UPDATE " + quote_table_name(moves_table()) +
@@ -539,9 +632,8 @@ int64_t TieringJob::restore_locked(const std::string& partition, const std::stri
         throw;
     }
     // The data is hot again; one copy per tier keeps the figures honest. A crash before this
-    // leaves a stale file that the listing ignores (the partition is attached) and the next
-    // archive of the partition replaces.
-    discard_files(partition);
+    // leaves a stale file that the listing ignores (its restore is recorded as done).
+    discard_files(file);
     qCInfo(lcTiering) << "restored" << partition.c_str() << restored_rows << "rows";
     return restored_rows;
 }
@@ -584,8 +676,9 @@ TierSnapshot TieringJob::look(const TierPolicy& policy) {
         by_name[partition.name] = partition;
     }
     std::vector<std::string> problems;
+    const std::set<std::string> restored = restored_files();
     for (const auto& manifest : read_manifests(options_.archive_dir, &problems)) {
-        if (manifest.table != options_.events_table || by_name.count(manifest.partition))
+        if (manifest.table != options_.events_table || restored.count(manifest.archive_file))
             continue;  // another table's archive, or a stale file of a restored partition
         TierPartition partition;
         partition.name = manifest.partition;
@@ -600,7 +693,9 @@ TierSnapshot TieringJob::look(const TierPolicy& policy) {
         snapshot.cold_bytes += partition.bytes;
         snapshot.cold_rows += partition.rows;
         snapshot.cold_hot_bytes += partition.hot_bytes;
-        by_name[partition.name] = partition;
+        // Every archive is listed, also a day's second one beside its partition: sorted right
+        // after the name.
+        by_name[partition.name + '\x01' + manifest.archive_file] = partition;
     }
     // Oldest first; the default partition (no day) last.
     for (auto& [name, partition] : by_name)

@@ -23,11 +23,13 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/postgres/sink_schema.h"
 #include "core/tiering/archive_manifest.h"
 #include "core/tiering/tier_snapshot.h"
 
@@ -38,7 +40,9 @@ class PgConnection;
 struct TieringOptions {
     std::string conninfo;
     std::string events_table = "events";
-    std::string archive_dir;  // created if missing
+    std::string archive_dir;  // created owner-only if missing
+    // The window the partition maintainer keeps (and re-creates): never archived.
+    PartitionPolicy partitions;
     int compression_level = 3;
     int lock_timeout_ms = 5000;  // the drop waits at most this long for its locks
     // Tests: called at each named step (see above); throwing there simulates a crash at that step.
@@ -77,10 +81,15 @@ public:
     TierRunReport run(const TierPolicy& policy, std::chrono::system_clock::time_point now,
                       const std::string& actor = "scheduler");
     std::vector<std::string> recover();
-    // On demand, whatever its age. Throws naming the partition and what failed.
+    // On demand, whatever its age, except inside the partition maintainer's window (it would
+    // re-create the partition at once). A day archived before gets another file: an archive is
+    // never replaced. Throws naming the partition and what failed.
     ArchiveManifest archive_partition(const std::string& partition,
                                       const std::string& actor = "operator");
-    // Returns the rows now in the restored partition. Throws ArchiveCorrupt on a bad checksum.
+    // Restores the oldest archive of the partition; when the partition is attached meanwhile
+    // (a later archive of the same day), adds the archive's rows to it. Returns the rows
+    // restored (plus late rows taken over from the default partition). Throws ArchiveCorrupt on
+    // a bad checksum.
     int64_t restore_partition(const std::string& partition, const std::string& actor = "operator");
 
     // Partitions per tier, byte and row totals and the latest moves.
@@ -97,11 +106,15 @@ private:
     bool partition_exists(const std::string& partition);
     std::vector<std::string> attached_partitions();
     std::vector<std::string> copy_columns();
-    int64_t start_move(const std::string& partition, Tier from, Tier to, const std::string& actor);
+    int64_t start_move(const std::string& partition, Tier from, Tier to, const std::string& actor,
+                       const std::string& file);
     void set_move(int64_t id, const std::string& state, const std::string& error = {});
-    ArchiveManifest export_partition(int64_t move_id, const std::string& partition);
+    ArchiveManifest export_partition(int64_t move_id, const std::string& partition,
+                                     const std::string& file);
     void finish_drop(int64_t move_id, const std::string& partition, int64_t rows);
-    void discard_files(const std::string& partition);
+    void discard_files(const std::string& file);
+    std::string window_problem(const std::string& partition) const;
+    std::set<std::string> restored_files();
     std::string recover_move(const OpenMove& move);
     int64_t restore_locked(const std::string& partition, const std::string& actor);
 
