@@ -2,7 +2,8 @@
 # One entry point for a fresh Debian 12 machine:
 #   packaging/setup.sh demo   install packages, build, run the embedded demo
 #                             (GUI when a display is available, else headless)
-#   packaging/setup.sh test   install packages, build, run the whole test suite
+#   packaging/setup.sh test   install packages, build, run the whole test suite; then clang-tidy,
+#                             the suite under ASan+UBSan, and the threaded tests under TSan
 #   packaging/setup.sh build  install packages and build only
 # Extra arguments after `demo` are passed to spillway (e.g. --events 200000).
 set -euo pipefail
@@ -11,6 +12,8 @@ mode=${1:-}
 shift || true
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/.." && pwd)
+# cmake and ctest read CMakePresets.json from the working directory.
+cd "$top"
 
 case "$mode" in
   demo|test|build) ;;
@@ -59,9 +62,37 @@ case "$mode" in
     fi
     ;;
   test)
-    build dev
+    # Every phase runs even when an earlier one fails, so one CI run reports everything; the
+    # command fails if any phase failed. Each phase prints its time.
+    failed=()
+    phase() {
+      local name=$1 start=$SECONDS
+      shift
+      echo "== $name"
+      if "$@"; then
+        echo "== $name: ok in $((SECONDS - start)) s"
+      else
+        echo "== $name: FAILED in $((SECONDS - start)) s"
+        failed+=("$name")
+      fi
+    }
     # Integration tests start private PostgreSQL servers and mock Kafka clusters on 127.0.0.1;
     # two at a time fit the 2-core CI machine.
-    ctest --test-dir "$top/build/dev" --output-on-failure -j 2 --timeout 900
+    phase "dev build" build dev
+    phase "dev tests" ctest --preset dev
+    # clang-tidy over the project's own sources (not tests), with the checks in .clang-tidy,
+    # using the dev tree's compile commands; about one compile per file, both cores.
+    phase "clang-tidy" run-clang-tidy -quiet -j "$(nproc)" -p "$top/build/dev" \
+      "^$top/(core|service|ui|app)/.*\.cpp\$"
+    # Sanitizer trees: -O1 -g1, no benchmarks or tools (see CMakePresets.json). The test presets
+    # set ASAN/UBSAN/LSAN/TSAN_OPTIONS with the suppression files in tests/sanitizers.
+    phase "asan build" build asan
+    phase "asan tests" ctest --preset asan
+    phase "tsan build" build tsan
+    phase "tsan tests" ctest --preset tsan
+    if [ "${#failed[@]}" -gt 0 ]; then
+      echo "== failed: ${failed[*]}" >&2
+      exit 1
+    fi
     ;;
 esac
