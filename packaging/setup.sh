@@ -2,8 +2,10 @@
 # One entry point for a fresh Debian 12 machine:
 #   packaging/setup.sh demo   install packages, build, run the embedded demo
 #                             (GUI when a display is available, else headless)
-#   packaging/setup.sh test   install packages, build, run the whole test suite
+#   packaging/setup.sh test   install packages, build, run the whole test suite (what CI runs)
 #   packaging/setup.sh build  install packages and build only
+#   packaging/setup.sh checks install packages, run clang-tidy, the suite under ASan+UBSan and
+#                             the threaded tests under TSan
 # Extra arguments after `demo` are passed to spillway (e.g. --events 200000).
 set -euo pipefail
 
@@ -11,10 +13,94 @@ mode=${1:-}
 shift || true
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/.." && pwd)
+# cmake and ctest read CMakePresets.json from the working directory.
+cd "$top"
 
 case "$mode" in
-  demo|test|build) ;;
-  *) echo "usage: $0 demo|test|build [spillway options]" >&2; exit 2 ;;
+  demo|test|build|checks) ;;
+  *) echo "usage: $0 demo|test|build|checks [spillway options]" >&2; exit 2 ;;
+esac
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+  mapfile -t pkgs < <(grep -vE '^\s*(#|$)' "$here/debian-packages.txt")
+  local missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "== installing: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+# One build tree for all three modes: the demo builds only the binary it runs, and the test mode
+# then builds the rest in the same tree, reusing every object the demo built.
+build() {
+  local preset=$1
+  shift
+  cmake --preset "$preset" -S "$top" >/dev/null
+  cmake --build --preset "$preset" -j "$(nproc)" "$@"
+}
+
+install_packages
+case "$mode" in
+  build)
+    build dev
+    ;;
+  demo)
+    build dev --target spillway
+    bin="$top/build/dev/app/spillway"
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      exec "$bin" --demo "$@"
+    else
+      echo "== no display: running the headless demo"
+      exec "$bin" --headless --demo --events 1000000 "$@"
+    fi
+    ;;
+  test|checks)
+    # Every phase runs even when an earlier one fails, so one run reports everything; the
+    # command fails if any phase failed. Each phase prints its time.
+    failed=()
+    phase() {
+      local name=$1 start=$SECONDS
+      shift
+      echo "== $name"
+      if "$@"; then
+        echo "== $name: ok in $((SECONDS - start)) s"
+      else
+        echo "== $name: FAILED in $((SECONDS - start)) s"
+        failed+=("$name")
+      fi
+    }
+    if [ "$mode" = test ]; then
+      # Integration tests start private PostgreSQL servers and mock Kafka clusters on
+      # 127.0.0.1; two at a time fit the 2-core CI machine.
+      phase "dev build" build dev
+      phase "dev tests" ctest --preset dev
+    else
+      # The deeper checks, not yet part of CI (see README "Development"): clang-tidy over the
+      # project's own sources with the checks in .clang-tidy, using the dev tree's compile
+      # commands; the whole suite under ASan+UBSan; the threaded tests under TSan. Sanitizer
+      # trees: -O1 -g1, no benchmarks or tools; the test presets set ASAN/UBSAN/LSAN/TSAN_OPTIONS
+      # with the suppression files in tests/sanitizers.
+      phase "dev build" build dev
+      phase "clang-tidy" run-clang-tidy -quiet -j "$(nproc)" -p "$top/build/dev" \
+        "^$top/(core|service|ui|app)/.*\.cpp\$"
+      phase "asan build" build asan
+      phase "asan tests" ctest --preset asan
+      phase "tsan build" build tsan
+      phase "tsan tests" ctest --preset tsan
+    fi
+    if [ "${#failed[@]}" -gt 0 ]; then
+      echo "== failed: ${failed[*]}" >&2
+      exit 1
+    fi
+    ;;
 esac
 
 as_root() {
@@ -59,9 +145,37 @@ case "$mode" in
     fi
     ;;
   test)
-    build dev
+    # Every phase runs even when an earlier one fails, so one CI run reports everything; the
+    # command fails if any phase failed. Each phase prints its time.
+    failed=()
+    phase() {
+      local name=$1 start=$SECONDS
+      shift
+      echo "== $name"
+      if "$@"; then
+        echo "== $name: ok in $((SECONDS - start)) s"
+      else
+        echo "== $name: FAILED in $((SECONDS - start)) s"
+        failed+=("$name")
+      fi
+    }
     # Integration tests start private PostgreSQL servers and mock Kafka clusters on 127.0.0.1;
     # two at a time fit the 2-core CI machine.
-    ctest --test-dir "$top/build/dev" --output-on-failure -j 2 --timeout 900
+    phase "dev build" build dev
+    phase "dev tests" ctest --preset dev
+    # clang-tidy over the project's own sources (not tests), with the checks in .clang-tidy,
+    # using the dev tree's compile commands; about one compile per file, both cores.
+    phase "clang-tidy" run-clang-tidy -quiet -j "$(nproc)" -p "$top/build/dev" \
+      "^$top/(core|service|ui|app)/.*\.cpp\$"
+    # Sanitizer trees: -O1 -g1, no benchmarks or tools (see CMakePresets.json). The test presets
+    # set ASAN/UBSAN/LSAN/TSAN_OPTIONS with the suppression files in tests/sanitizers.
+    phase "asan build" build asan
+    phase "asan tests" ctest --preset asan
+    phase "tsan build" build tsan
+    phase "tsan tests" ctest --preset tsan
+    if [ "${#failed[@]}" -gt 0 ]; then
+      echo "== failed: ${failed[*]}" >&2
+      exit 1
+    fi
     ;;
 esac

@@ -42,8 +42,8 @@ using HttpHandler = std::function<void(const HttpRequest&, HttpResponder)>;
 
 class HttpServer {
 public:
-    static constexpr qsizetype kMaxHeaderBytes = 64 * 1024;
-    static constexpr qsizetype kMaxBodyBytes = 16 * 1024 * 1024;
+    static constexpr qsizetype kMaxHeaderBytes = qsizetype{64} * 1024;
+    static constexpr qsizetype kMaxBodyBytes = qsizetype{16} * 1024 * 1024;
     static constexpr int kMaxConnections = 64;
     static constexpr int kRequestTimeoutMs = 30000;
 

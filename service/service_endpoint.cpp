@@ -34,7 +34,7 @@ void ServiceEndpoint::start() {
     api.tier_snapshot = options_.tier_snapshot;
     api_ = std::make_unique<ControlApi>(engine_, std::move(api));
     server_ = std::make_unique<HttpServer>(
-        [api = api_.get()](const HttpRequest& request, HttpResponder respond) {
+        [api = api_.get()](const HttpRequest& request, const HttpResponder& respond) {
             api->handle(request, respond);
         });
     const auto colon = options_.listen.rfind(':');

@@ -259,8 +259,11 @@ bool find_duplicate_key(simdjson::dom::element element, std::vector<DecoderKey>&
             return false;
         for (const auto field : object) {
             if (is_container(field.value) && find_duplicate_key(field.value, keys, key, path)) {
-                const std::string segment = excerpt(field.key);
-                path = path.empty() || path.front() == '[' ? segment + path : segment + "." + path;
+                std::string prefixed = excerpt(field.key);
+                if (!path.empty() && path.front() != '[')
+                    prefixed += '.';
+                prefixed += path;
+                path = std::move(prefixed);
                 return true;
             }
         }
@@ -270,8 +273,13 @@ bool find_duplicate_key(simdjson::dom::element element, std::vector<DecoderKey>&
     size_t index = 0;
     for (const auto item : array) {
         if (is_container(item) && find_duplicate_key(item, keys, key, path)) {
-            path = "[" + std::to_string(index) + "]" +
-                   (path.empty() || path.front() == '[' ? "" : ".") + path;
+            std::string prefixed = "[";
+            prefixed += std::to_string(index);
+            prefixed += ']';
+            if (!path.empty() && path.front() != '[')
+                prefixed += '.';
+            prefixed += path;
+            path = std::move(prefixed);
             return true;
         }
         ++index;
@@ -356,7 +364,8 @@ bool parse_iso8601_ms(std::string_view text, int64_t* epoch_ms) {
         return false;
     const int64_t days =
         days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-    const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+    const int64_t seconds = days * 86400 + int64_t{hour} * 3600 + int64_t{minute} * 60 + second -
+                            int64_t{offset_minutes} * 60;
     *epoch_ms = seconds * 1000 + millis;
     return true;
 }

@@ -423,13 +423,16 @@ void KafkaSource::handle_message(rd_kafka_message_t* message) {
     if (overflow_policy_ == OverflowPolicy::DeadLetter && overflow_) {
         // Past the high watermark, events go to the overflow spool instead of waiting; only when
         // the spool is full too does the source block (and pause) like under backpressure.
+        // try_push, try_put and push move from the event only when they return true, so a
+        // refused event is still whole for the next attempt.
         if (queue_.fill() < high_watermark_ && queue_.try_push(std::move(event)))
             return;
-        if (overflow_->try_put(std::move(event)))
+        if (overflow_->try_put(std::move(event)))  // NOLINT(bugprone-use-after-move)
             return;
     }
     // The queue pauses us at its high watermark; what librdkafka had already fetched still fits
     // in the headroom. If it does not, wait for room while keeping callbacks served.
+    // NOLINTNEXTLINE(bugprone-use-after-move): moved from only on success, as above
     while (!queue_.push(std::move(event), std::chrono::milliseconds(50))) {
         if (close_requested_)
             return;  // registered but never queued: its offset is never committed

@@ -37,7 +37,7 @@ struct PartitionPolicy {
 // When the zstd dictionary is trained and retrained (PayloadFormat::Zstd only).
 struct DictionaryPolicy {
     int sample_events = 5000;             // valid events sampled to train a dictionary
-    size_t dictionary_bytes = 64 * 1024;  // capacity handed to ZDICT_trainFromBuffer
+    size_t dictionary_bytes = size_t{64} * 1024;  // capacity handed to ZDICT_trainFromBuffer
     // Retrain when the rolling ratio falls this far below the ratio measured at training time
     // (0.10 = 10 % worse), judged after at least judge_after_events events with that dictionary.
     double retrain_degradation = 0.10;
