@@ -1174,4 +1174,8 @@ std::vector<DeadLetterAuditRow> DeadLetterStore::audit_log(int limit) {
     });
 }
 
+std::string export_line(const DeadLetterEntry& entry, ExportFormat format) {
+    return format == ExportFormat::Csv ? csv_line(entry) : json_line(entry);
+}
+
 }  // namespace spillway
