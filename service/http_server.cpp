@@ -84,7 +84,7 @@ struct Exchange {
 
 }  // namespace
 
-struct HttpServer::State {
+struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
     HttpHandler handler;
     HttpAdmit admit;
     HttpServerLimits limits;
@@ -206,13 +206,16 @@ MHD_Result on_access(void* cls, MHD_Connection* connection, const char*, const c
     if (!exchange->dispatched) {
         exchange->dispatched = true;
         std::weak_ptr<Exchange> weak = exchange;
-        State* shared = &state;
-        state.handler(exchange->request, [weak, shared](HttpResponse response) {
+        std::weak_ptr<State> weak_state = state.weak_from_this();
+        state.handler(exchange->request, [weak, weak_state](HttpResponse response) {
+            // The connection may be gone (the client hung up) or the server stopped: then the
+            // answer is dropped.
             const ExchangeHolder target = weak.lock();
-            if (!target)
-                return;  // the connection is gone (the client hung up): the answer is dropped
+            const std::shared_ptr<State> shared = weak_state.lock();
+            if (!target || !shared)
+                return;
             std::lock_guard lock(shared->mutex);
-            if (target->finished || target->answer)
+            if (target->finished || target->answer || shared->stopping)
                 return;
             target->answer = std::move(response);
             if (target->suspended) {
@@ -223,6 +226,8 @@ MHD_Result on_access(void* cls, MHD_Connection* connection, const char*, const c
         });
     }
     std::unique_lock lock(state.mutex);
+    if (!exchange->answer && state.stopping)
+        exchange->answer = plain_error(503, "the server is stopping");
     if (!exchange->answer) {
         // Answered later from another thread; a suspended connection does not time out.
         exchange->suspended = true;
