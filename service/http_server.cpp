@@ -20,37 +20,6 @@ Q_LOGGING_CATEGORY(lcHttp, "spillway.http", QtWarningMsg)
 
 namespace spillway {
 
-const char* http_reason_phrase(int status) {
-    switch (status) {
-        case 200:
-            return "OK";
-        case 202:
-            return "Accepted";
-        case 400:
-            return "Bad Request";
-        case 401:
-            return "Unauthorized";
-        case 404:
-            return "Not Found";
-        case 405:
-            return "Method Not Allowed";
-        case 408:
-            return "Request Timeout";
-        case 413:
-            return "Payload Too Large";
-        case 431:
-            return "Request Header Fields Too Large";
-        case 500:
-            return "Internal Server Error";
-        case 501:
-            return "Not Implemented";
-        case 503:
-            return "Service Unavailable";
-        default:
-            return "Status";
-    }
-}
-
 void split_request_target(const QByteArray& target, HttpRequest& request) {
     const qsizetype question = target.indexOf('?');
     request.path = question < 0 ? target : target.left(question);

@@ -86,6 +86,4 @@ private:
     quint16 port_ = 0;
 };
 
-const char* http_reason_phrase(int status);
-
 }  // namespace spillway
