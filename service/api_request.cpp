@@ -59,7 +59,8 @@ DeadLetterFilter filter_from_query(const QUrlQuery& query) {
     static const char* const kKnown[] = {"reason", "status",      "topic", "partition",
                                          "text",   "from_ms",     "to_ms", "after_id",
                                          "limit",  "oldest_first"};
-    for (const auto& [name, value] : query.queryItems()) {
+    for (const auto& item : query.queryItems()) {
+        const QString& name = item.first;
         if (std::none_of(std::begin(kKnown), std::end(kKnown),
                          [&](const char* known) { return name == QLatin1String(known); }))
             throw BadRequest{name.toStdString() + ": not a query parameter"};

@@ -73,8 +73,11 @@ private slots:
         engine_ = std::make_unique<Engine>(options);
         engine_->start();
         endpoint_ = std::make_unique<ServiceEndpoint>(
-            *engine_, ServiceEndpointOptions{"127.0.0.1:0", token_file, "9.8.7-test",
-                                             [this] { drain_requests_.fetch_add(1); }});
+            *engine_, ServiceEndpointOptions{"127.0.0.1:0",
+                                             token_file,
+                                             "9.8.7-test",
+                                             [this] { drain_requests_.fetch_add(1); },
+                                             {}});
         endpoint_->start();
         const std::string address = endpoint_->address();
         port_ = static_cast<quint16>(std::stoi(address.substr(address.rfind(':') + 1)));
