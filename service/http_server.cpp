@@ -117,7 +117,7 @@ void on_completed(void* cls, MHD_Connection*, void** req_cls, MHD_RequestTermina
 void log_from_library(void*, const char* format, va_list arguments) {
     char text[512];
     std::vsnprintf(text, sizeof text, format, arguments);
-    qCInfo(lcHttp) << "libmicrohttpd:" << QByteArray(text).trimmed();
+    qCWarning(lcHttp) << "libmicrohttpd:" << QByteArray(text).trimmed();
 }
 
 // The head is known: refuse at once or say how much body to read.

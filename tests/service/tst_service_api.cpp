@@ -530,7 +530,11 @@ private slots:
                 answer += socket.readAll();
             return answer;
         };
-        QVERIFY(raw("NONSENSE\r\n\r\n").startsWith("HTTP/1.1 400"));
+        // Not HTTP at all: libmicrohttpd closes the connection without an answer (the old
+        // server answered 400); either way nothing is handled and the server serves on.
+        const QByteArray nonsense = raw("NONSENSE\r\n\r\n");
+        QVERIFY2(nonsense.isEmpty() || nonsense.startsWith("HTTP/1.1 400"),
+                 nonsense.left(200).constData());
         QVERIFY(raw("PUT /api/v1/knobs HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n")
                     .startsWith("HTTP/1.1 413"));
         QVERIFY(raw("PUT /api/v1/knobs HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
@@ -579,7 +583,8 @@ private slots:
         QByteArray head;
         qint64 received = 0;
         while (socket.state() == QAbstractSocket::ConnectedState || socket.bytesAvailable() > 0) {
-            if (socket.bytesAvailable() == 0 && !socket.waitForReadyRead(60000))
+            // Nothing arrives while the engine spools the export: wait long on a loaded machine.
+            if (socket.bytesAvailable() == 0 && !socket.waitForReadyRead(180000))
                 break;
             const QByteArray chunk = socket.readAll();  // counted, not kept
             if (head.size() < 4096)
@@ -587,7 +592,9 @@ private slots:
             received += chunk.size();
         }
         const long long peak_kib = status_kib("VmHWM:");
-        QVERIFY2(head.startsWith("HTTP/1.1 200"), head.left(300).constData());
+        QVERIFY2(head.startsWith("HTTP/1.1 200"),
+                 qPrintable(QString::number(received) + " bytes, " + socket.errorString() + ": " +
+                            head.left(300)));
         QVERIFY2(head.toLower().contains("x-spillway-entries: 20000"), head.left(300).constData());
         QVERIFY(received > 120'000'000);
         qInfo() << "export of" << received << "bytes raised peak RSS by"
