@@ -158,7 +158,7 @@ private slots:
     }
 
     void pgPasswordOnTheCommandLineIsRefused() {
-        for (const QString conninfo :
+        for (const QString& conninfo :
              {QStringLiteral("host=127.0.0.1 dbname=x password=hunter3-cli"),
               QStringLiteral("postgresql://u:hunter3-cli@127.0.0.1/x"),
               QStringLiteral("host=127.0.0.1 sslpassword=hunter3-cli")}) {
