@@ -66,6 +66,20 @@ std::string join_lines(const std::vector<std::string>& lines) {
     return text;
 }
 
+// A password in --pg is visible to every user of the machine (ps, /proc/PID/cmdline), as a
+// --kafka-property secret would be; the config file and the password file are not.
+void refuse_secret_on_command_line(const OptionDefinition& definition, const std::string& value) {
+    if (std::string(definition.name) != "pg")
+        return;
+    const auto secrets = conninfo_secret_keywords(value);
+    if (secrets.empty())
+        return;
+    throw OptionProblem{secrets.front() +
+                        "= in the connection string: a secret on the command line is visible "
+                        "to every user (ps); use --pg-password-file, a PGPASSFILE (~/.pgpass) or "
+                        "the config file's [postgres] pg"};
+}
+
 }  // namespace
 
 int check_config_file(const std::string& path, std::string& report) {
@@ -122,8 +136,8 @@ ParseOutcome parse_options(const QStringList& arguments) {
         return outcome;
     }
     if (parser.isSet("check-config")) {
-        outcome.exit_code = check_config_file(parser.value("check-config").toStdString(),
-                                              outcome.output);
+        outcome.exit_code =
+            check_config_file(parser.value("check-config").toStdString(), outcome.output);
         return outcome;
     }
 
@@ -145,8 +159,10 @@ ParseOutcome parse_options(const QStringList& arguments) {
                 if (definition.kind == OptionKind::Flag) {
                     definition.apply(options, "true");
                 } else {
-                    for (const QString& value : parser.values(name))
+                    for (const QString& value : parser.values(name)) {
+                        refuse_secret_on_command_line(definition, value.toStdString());
                         definition.apply(options, value.toStdString());
+                    }
                 }
             } catch (const OptionProblem& problem) {
                 throw OptionProblem{"--" + std::string(definition.name) + ": " + problem.problem};

@@ -1,21 +1,22 @@
 #include "service/control_api.h"
 
+#include <unistd.h>
 #include <QCryptographicHash>
 #include <QHostInfo>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QUrlQuery>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
-#include <sstream>
 
+#include "core/common/secrets.h"
 #include "core/dead_letters/dead_letter_json.h"
 #include "core/pipeline/engine.h"
-#include "core/postgres/pg_connection.h"
-#include "core/common/secrets.h"
 #include "core/pipeline/snapshot_json.h"
+#include "core/postgres/pg_connection.h"
+#include "service/answer_file.h"
+#include "service/api_request.h"
 #include "service/prometheus_text.h"
 
 Q_LOGGING_CATEGORY(lcApi, "spillway.api", QtWarningMsg)
@@ -38,99 +39,6 @@ HttpResponse json_response(const QJsonArray& json) {
 }
 HttpResponse error_response(int status, const std::string& message) {
     return json_response(QJsonObject{{"error", QString::fromStdString(redact(message))}}, status);
-}
-
-// A problem with the request itself: answered with 400 and the reason.
-struct BadRequest {
-    std::string message;
-};
-
-QJsonObject body_object(const HttpRequest& request) {
-    QJsonParseError parse_error{};
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parse_error);
-    if (parse_error.error != QJsonParseError::NoError)
-        throw BadRequest{"the body is not JSON: " + parse_error.errorString().toStdString() +
-                         " at byte " + std::to_string(parse_error.offset)};
-    if (!document.isObject())
-        throw BadRequest{"the body must be a JSON object"};
-    return document.object();
-}
-
-int64_t query_integer(const QUrlQuery& query, const char* name, int64_t fallback, int64_t min,
-                      int64_t max) {
-    if (!query.hasQueryItem(name))
-        return fallback;
-    const QString text = query.queryItemValue(name, QUrl::FullyDecoded);
-    bool ok = false;
-    const qlonglong value = text.toLongLong(&ok);
-    if (!ok || value < min || value > max)
-        throw BadRequest{std::string(name) + ": \"" + text.toStdString() +
-                         "\" is not a whole number from " + std::to_string(min) + " to " +
-                         std::to_string(max)};
-    return value;
-}
-
-std::vector<std::string> query_list(const QUrlQuery& query, const char* name) {
-    std::vector<std::string> values;
-    for (const QString& item : query.allQueryItemValues(name, QUrl::FullyDecoded))
-        for (const QString& value : item.split(',', Qt::SkipEmptyParts))
-            values.push_back(value.trimmed().toStdString());
-    return values;
-}
-
-DeadLetterFilter filter_from_query(const QUrlQuery& query) {
-    static const char* const kKnown[] = {"reason",  "status", "topic",    "partition", "text",
-                                         "from_ms", "to_ms",  "after_id", "limit",     "oldest_first"};
-    for (const auto& [name, value] : query.queryItems()) {
-        if (std::none_of(std::begin(kKnown), std::end(kKnown),
-                         [&](const char* known) { return name == QLatin1String(known); }))
-            throw BadRequest{name.toStdString() + ": not a query parameter"};
-    }
-    DeadLetterFilter filter;
-    filter.reasons = query_list(query, "reason");
-    filter.statuses = query_list(query, "status");
-    if (query.hasQueryItem("topic"))
-        filter.topic = query.queryItemValue("topic", QUrl::FullyDecoded).toStdString();
-    if (query.hasQueryItem("partition"))
-        filter.partition = int(query_integer(query, "partition", 0, 0, 1'000'000));
-    filter.text = query.queryItemValue("text", QUrl::FullyDecoded).toStdString();
-    constexpr int64_t kMaxMs = int64_t(1) << 50;
-    if (query.hasQueryItem("from_ms"))
-        filter.from = from_epoch_ms(query_integer(query, "from_ms", 0, 0, kMaxMs));
-    if (query.hasQueryItem("to_ms"))
-        filter.to = from_epoch_ms(query_integer(query, "to_ms", 0, 0, kMaxMs));
-    return filter;
-}
-
-// {"ids": [...]} or {"filter": {...}}: exactly one of them.
-DeadLetterSelection selection_from_body(const QJsonObject& body) {
-    const bool has_ids = body.contains("ids"), has_filter = body.contains("filter");
-    if (has_ids == has_filter)
-        throw BadRequest{"give either \"ids\" (an array of entry ids) or \"filter\" (an object)"};
-    std::string error;
-    if (has_filter) {
-        if (!body.value("filter").isObject())
-            throw BadRequest{"filter: expected an object"};
-        auto filter = dead_letter_filter_from_json(body.value("filter").toObject(), &error);
-        if (!filter)
-            throw BadRequest{"filter." + error};
-        return DeadLetterSelection(std::move(*filter));
-    }
-    std::vector<int64_t> ids;
-    for (const auto& value : body.value("ids").toArray()) {
-        if (!value.isDouble() || value.toDouble() != double(value.toInteger()) ||
-            value.toInteger() <= 0)
-            throw BadRequest{"ids: expected an array of entry ids (positive whole numbers)"};
-        ids.push_back(value.toInteger());
-    }
-    if (!body.value("ids").isArray() || ids.empty())
-        throw BadRequest{"ids: expected a non-empty array of entry ids"};
-    return DeadLetterSelection(std::move(ids));
-}
-
-std::string actor_from(const QJsonObject& body) {
-    const QString actor = body.value("actor").toString().trimmed();
-    return actor.isEmpty() ? "api" : actor.left(100).toStdString();
 }
 
 }  // namespace
@@ -172,6 +80,25 @@ bool ControlApi::authorized(const HttpRequest& request) const {
     return constant_time_equal(header.mid(7).trimmed(), QByteArray::fromStdString(options_.token));
 }
 
+HttpResponse ControlApi::unauthorized() const {
+    HttpResponse response = error_response(
+        401, options_.token.empty() ? "the control API is off: start with --api-token-file"
+                                    : "missing or wrong bearer token");
+    response.headers["WWW-Authenticate"] = "Bearer realm=\"spillway\"";
+    return response;
+}
+
+HttpAdmission ControlApi::admit(const HttpRequest& head) const {
+    HttpAdmission admission;
+    admission.max_body_bytes = api_body_limit(head.method, head.path);
+    if (head.path.startsWith("/api/") && !authorized(head)) {
+        // Refused on the head: the body of an unauthenticated request is never read.
+        qCWarning(lcApi) << "refused" << head.method << head.path << "(no valid token)";
+        admission.refusal = unauthorized();
+    }
+    return admission;
+}
+
 void ControlApi::handle(const HttpRequest& request, const HttpResponder& respond) {
     // Logged without headers: the Authorization header holds the token.
     qCInfo(lcApi) << request.method << request.path;
@@ -182,15 +109,8 @@ void ControlApi::handle(const HttpRequest& request, const HttpResponder& respond
     }
     if (!request.path.startsWith("/api/"))
         return respond(error_response(404, "no such route: see /api/v1/status and /metrics"));
-    if (!authorized(request)) {
-        HttpResponse response =
-            error_response(401, options_.token.empty()
-                                    ? "the control API is off: start with --api-token-file"
-                                    : "missing or wrong bearer token");
-        response.headers["WWW-Authenticate"] = "Bearer realm=\"spillway\"";
-        qCWarning(lcApi) << "refused" << request.method << request.path << "(no valid token)";
-        return respond(response);
-    }
+    if (!authorized(request))
+        return respond(unauthorized());
     try {
         handle_api(request, respond);
     } catch (const BadRequest& bad) {
@@ -262,7 +182,7 @@ HttpResponse ControlApi::status() const {
 
 HttpResponse ControlApi::put_knobs(const HttpRequest& request) {
     std::string error;
-    const auto knobs = knobs_from_json(body_object(request), engine_.knobs(), &error);
+    const auto knobs = knobs_from_json(body_object(request.body), engine_.knobs(), &error);
     if (!knobs)
         throw BadRequest{error};
     if (auto reason = engine_.apply_knobs(*knobs, "api"); !reason.empty())
@@ -299,12 +219,11 @@ void ControlApi::handle_api(const HttpRequest& request, const HttpResponder& res
     }
     const bool known = resource == "status" || resource == "snapshot" || resource == "knobs" ||
                        resource == "drain";
-    respond(error_response(known ? 405 : 404, known ? "method not allowed on this route"
-                                                    : "no such route"));
+    respond(error_response(known ? 405 : 404,
+                           known ? "method not allowed on this route" : "no such route"));
 }
 
-void ControlApi::handle_dead_letters(const HttpRequest& request,
-                                     const QList<QByteArray>& segments,
+void ControlApi::handle_dead_letters(const HttpRequest& request, const QList<QByteArray>& segments,
                                      const HttpResponder& respond) {
     const QByteArray& method = request.method;
     const QByteArray part = segments.value(3);
@@ -324,11 +243,11 @@ void ControlApi::handle_dead_letters(const HttpRequest& request,
                 for (const auto& entry : entries)
                     items.append(dead_letter_summary_to_json(entry));
                 const bool full = int(entries.size()) == page.limit;
-                return json_response(QJsonObject{
-                    {"entries", items},
-                    {"next_after_id",
-                     full ? QJsonValue(qint64(entries.back().id)) : QJsonValue(QJsonValue::Null)},
-                    {"total", qint64(store.count(filter))}});
+                return json_response(
+                    QJsonObject{{"entries", items},
+                                {"next_after_id", full ? QJsonValue(qint64(entries.back().id))
+                                                       : QJsonValue(QJsonValue::Null)},
+                                {"total", qint64(store.count(filter))}});
             },
             respond);
     }
@@ -352,7 +271,7 @@ void ControlApi::handle_dead_letters(const HttpRequest& request,
             respond);
     }
     if (depth == 4 && part == "replay" && method == "POST") {
-        const QJsonObject body = body_object(request);
+        const QJsonObject body = body_object(request.body);
         const DeadLetterSelection selection = selection_from_body(body);
         ReplayOptions replay;
         replay.actor = actor_from(body);
@@ -367,7 +286,7 @@ void ControlApi::handle_dead_letters(const HttpRequest& request,
             respond);
     }
     if (depth == 4 && part == "discard" && method == "POST") {
-        const QJsonObject body = body_object(request);
+        const QJsonObject body = body_object(request.body);
         const DeadLetterSelection selection = selection_from_body(body);
         const std::string note = body.value("note").toString().trimmed().toStdString();
         if (note.empty())
@@ -381,7 +300,7 @@ void ControlApi::handle_dead_letters(const HttpRequest& request,
     }
     if (depth == 4 && part == "export" && method == "POST") {
         // The whole file in one answer (a remote console writes it locally), audited here.
-        const QJsonObject body = body_object(request);
+        const QJsonObject body = body_object(request.body);
         const DeadLetterSelection selection = selection_from_body(body);
         const QString format_text = body.value("format").toString("jsonl");
         if (format_text != "jsonl" && format_text != "csv")
@@ -391,14 +310,18 @@ void ControlApi::handle_dead_letters(const HttpRequest& request,
         const std::string actor = actor_from(body);
         return run_on_store(
             [selection, format, actor](DeadLetterStore& store) {
-                std::ostringstream out;
-                const int64_t entries = store.export_entries(selection, format, out, actor);
+                // Spooled to an unnamed file and sent from it: the engine's memory stays bounded
+                // however large the export, and the status and entry count are known before
+                // the first byte is sent (a failure midway is a 500, not a truncated file).
+                AnswerFile file;
+                const int64_t entries =
+                    store.export_entries(selection, format, file.stream(), actor);
                 HttpResponse response;
                 response.content_type = format == ExportFormat::Csv
                                             ? "text/csv; charset=utf-8"
                                             : "application/x-ndjson; charset=utf-8";
                 response.headers["X-Spillway-Entries"] = QByteArray::number(qint64(entries));
-                response.body = QByteArray::fromStdString(out.str());
+                file.hand_over(response);
                 return response;
             },
             respond);

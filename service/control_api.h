@@ -37,6 +37,9 @@ public:
 
     // The HttpServer handler: /metrics and /api/v1/...
     void handle(const HttpRequest& request, const HttpResponder& respond);
+    // The HttpServer's look at a request's head: the route's body limit, and 401 without the
+    // token (before any body is read).
+    HttpAdmission admit(const HttpRequest& head) const;
 
 private:
     using StoreJob = std::function<HttpResponse(DeadLetterStore&)>;
@@ -45,6 +48,7 @@ private:
                              const HttpResponder& respond);
     void run_on_store(StoreJob job, const HttpResponder& respond);
     bool authorized(const HttpRequest& request) const;
+    HttpResponse unauthorized() const;
     HttpResponse metrics() const;
     HttpResponse status() const;
     HttpResponse put_knobs(const HttpRequest& request);
@@ -52,7 +56,7 @@ private:
     Engine& engine_;
     ControlApiOptions options_;
     QThread store_thread_;
-    QObject* store_context_ = nullptr;  // lives in store_thread_
+    QObject* store_context_ = nullptr;        // lives in store_thread_
     std::unique_ptr<DeadLetterStore> store_;  // used only on store_thread_
 };
 

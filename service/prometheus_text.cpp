@@ -12,9 +12,8 @@ namespace {
 
 // Bucket bounds in seconds: from half a millisecond (a small batch on a fast disk) to a minute
 // (a batch retried through a database restart).
-constexpr std::array<double, 16> kBucketBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                  0.05,   0.1,   0.25,   0.5,   1,    2.5,
-                                                  5,      10,    30,     60};
+constexpr std::array<double, 16> kBucketBounds = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
 struct Counter {
     const char* name;
@@ -42,8 +41,7 @@ const Counter kCounters[] = {
      &Snapshot::commit_failures},
     {"spillway_lost_to_retention_total", "Offsets the broker deleted before they were consumed.",
      &Snapshot::lost_to_retention},
-    {"spillway_source_pauses_total", "Times the source paused its partitions.",
-     &Snapshot::pauses},
+    {"spillway_source_pauses_total", "Times the source paused its partitions.", &Snapshot::pauses},
     {"spillway_overflow_replayed_total", "Overflow dead letters brought back into the pipeline.",
      &Snapshot::overflow_replayed},
 };
@@ -131,9 +129,9 @@ std::string prometheus_text(const MetricsReading& reading) {
         w.counter(counter.name, counter.help, s.*counter.member);
     w.family("spillway_rejected_total", "counter", "Events dead-lettered, by reason.");
     for (size_t i = 1; i < kRejectReasonCount; ++i)
-        w.sample("spillway_rejected_total", double(s.rejected_by_reason[i]),
-                 std::string("reason=\"") + reject_reason_name(static_cast<RejectReason>(i)) +
-                     "\"");
+        w.sample(
+            "spillway_rejected_total", double(s.rejected_by_reason[i]),
+            std::string("reason=\"") + reject_reason_name(static_cast<RejectReason>(i)) + "\"");
     w.gauge("spillway_queue_events", "Events in the bounded queue.", double(s.queue_events));
     w.gauge("spillway_queue_bytes", "Bytes in the bounded queue.", double(s.queue_bytes));
     w.gauge("spillway_queue_capacity_events", "Capacity of the bounded queue in events.",
@@ -162,8 +160,7 @@ std::string prometheus_text(const MetricsReading& reading) {
     w.family("spillway_partition_lag_messages", "gauge",
              "Log-end offset minus committed offset, per partition.");
     for (const auto& lag : s.partitions)
-        w.sample("spillway_partition_lag_messages", double(lag.lag_messages),
-                 partition_label(lag));
+        w.sample("spillway_partition_lag_messages", double(lag.lag_messages), partition_label(lag));
     w.family("spillway_partition_lag_seconds", "gauge",
              "Age of the oldest uncommitted event seen, per partition.");
     for (const auto& lag : s.partitions)
@@ -190,21 +187,17 @@ std::string prometheus_text(const MetricsReading& reading) {
     w.gauge("spillway_knob_batch_bytes", "Knob: bytes per batch.", double(k.batch_bytes));
     w.gauge("spillway_knob_flush_interval_seconds", "Knob: a partial batch leaves after this.",
             k.flush_interval_ms / 1000.0);
-    w.gauge("spillway_knob_writer_concurrency", "Knob: concurrent writers.",
-            k.writer_concurrency);
+    w.gauge("spillway_knob_writer_concurrency", "Knob: concurrent writers.", k.writer_concurrency);
     w.gauge("spillway_knob_queue_capacity_events", "Knob: queue capacity in events.",
             double(k.queue_capacity_events));
     w.gauge("spillway_knob_queue_capacity_bytes", "Knob: queue capacity in bytes.",
             double(k.queue_capacity_bytes));
-    w.gauge("spillway_knob_high_watermark", "Knob: fill at which intake pauses.",
-            k.high_watermark);
-    w.gauge("spillway_knob_low_watermark", "Knob: fill at which intake resumes.",
-            k.low_watermark);
+    w.gauge("spillway_knob_high_watermark", "Knob: fill at which intake pauses.", k.high_watermark);
+    w.gauge("spillway_knob_low_watermark", "Knob: fill at which intake resumes.", k.low_watermark);
     w.family("spillway_knob_overflow_policy", "gauge", "Knob: 1 for the overflow policy in use.");
     w.sample("spillway_knob_overflow_policy", 1,
              std::string("policy=\"") + overflow_policy_name(k.overflow_policy) + "\"");
-    w.gauge("spillway_knob_version", "Knob changes applied since start.",
-            double(s.knob_version));
+    w.gauge("spillway_knob_version", "Knob changes applied since start.", double(s.knob_version));
 
     // Storage tiers, when the engine runs a tiering service (an archive directory is set).
     if (const TierSnapshot* tiers = reading.tiers.get(); tiers && tiers->available) {

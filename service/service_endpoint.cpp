@@ -3,8 +3,8 @@
 #include <QHostAddress>
 #include <stdexcept>
 
-#include "core/pipeline/engine.h"
 #include "core/common/secrets.h"
+#include "core/pipeline/engine.h"
 #include "service/control_api.h"
 #include "service/http_server.h"
 
@@ -36,7 +36,8 @@ void ServiceEndpoint::start() {
     server_ = std::make_unique<HttpServer>(
         [api = api_.get()](const HttpRequest& request, const HttpResponder& respond) {
             api->handle(request, respond);
-        });
+        },
+        [api = api_.get()](const HttpRequest& head) { return api->admit(head); });
     const auto colon = options_.listen.rfind(':');
     QString host = QString::fromStdString(options_.listen.substr(0, colon)).remove('[').remove(']');
     if (host == "localhost")
@@ -47,8 +48,7 @@ void ServiceEndpoint::start() {
 
 std::string ServiceEndpoint::address() const {
     const auto colon = options_.listen.rfind(':');
-    return options_.listen.substr(0, colon) + ":" +
-           std::to_string(server_ ? server_->port() : 0);
+    return options_.listen.substr(0, colon) + ":" + std::to_string(server_ ? server_->port() : 0);
 }
 
 }  // namespace spillway

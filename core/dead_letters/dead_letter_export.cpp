@@ -136,4 +136,8 @@ int64_t DeadLetterStore::export_entries(const DeadLetterSelection& selection, Ex
     });
 }
 
+std::string export_line(const DeadLetterEntry& entry, ExportFormat format) {
+    return format == ExportFormat::Csv ? csv_line(entry) : json_line(entry);
+}
+
 }  // namespace spillway

@@ -86,4 +86,8 @@ private:
     std::map<std::string, std::unique_ptr<BatchWriter>> writers_;  // one per source topic
 };
 
+// One entry as export_entries writes it (a JSON line, or a CSV record after the header row);
+// for the round-trip fuzz target.
+std::string export_line(const DeadLetterEntry& entry, ExportFormat format);
+
 }  // namespace spillway

@@ -20,8 +20,11 @@ std::string validate(const Knobs& k) {
     if (k.batch_size < 1 || k.batch_size > 1'000'000)
         return "batch_size must be between 1 and 1000000 (got " + std::to_string(k.batch_size) +
                ")";
-    if (k.batch_bytes < 1024)
-        return "batch_bytes must be at least 1024 (got " + std::to_string(k.batch_bytes) + ")";
+    // The upper bounds are the console's and the command line's: a batch is held (and copied
+    // into the COPY buffer) whole, and the queue bound is what keeps memory bounded at all.
+    if (k.batch_bytes < 1024 || k.batch_bytes > kMaxBatchBytes)
+        return "batch_bytes must be between 1024 and " + std::to_string(kMaxBatchBytes) + " (got " +
+               std::to_string(k.batch_bytes) + ")";
     if (k.flush_interval_ms < 1 || k.flush_interval_ms > 600'000)
         return "flush_interval_ms must be between 1 and 600000 (got " +
                std::to_string(k.flush_interval_ms) + ")";
@@ -30,8 +33,9 @@ std::string validate(const Knobs& k) {
                std::to_string(k.writer_concurrency) + ")";
     if (k.queue_capacity_events < 1)
         return "queue_capacity_events must be at least 1";
-    if (k.queue_capacity_bytes < 64 * 1024)
-        return "queue_capacity_bytes must be at least 65536 (got " +
+    if (k.queue_capacity_bytes < 64 * 1024 || k.queue_capacity_bytes > kMaxQueueCapacityBytes)
+        return "queue_capacity_bytes must be between 65536 and " +
+               std::to_string(kMaxQueueCapacityBytes) + " (got " +
                std::to_string(k.queue_capacity_bytes) + ")";
     if (!(k.low_watermark > 0 && k.low_watermark < k.high_watermark && k.high_watermark <= 1.0))
         return "watermarks must satisfy 0 < low_watermark < high_watermark <= 1";
@@ -51,6 +55,8 @@ std::string KnobStore::apply(const Knobs& next, const std::string& origin) {
     std::lock_guard lock(mutex_);
     if (*current_ == next)
         return {};
+    if (history_.size() >= kMaxKnobHistory)
+        history_.erase(history_.begin());  // oldest first; a change is rare, the cost is fine
     history_.push_back({std::chrono::system_clock::now(), *current_, next, origin});
     current_ = std::make_shared<const Knobs>(next);
     ++version_;

@@ -43,6 +43,11 @@ struct Knobs {
     bool operator==(const Knobs&) const = default;
 };
 
+constexpr size_t kMaxBatchBytes = size_t(1) << 30;           // 1 GiB
+constexpr size_t kMaxQueueCapacityBytes = size_t(64) << 30;  // 64 GiB
+// The most recent changes kept by KnobStore::history (older ones are dropped).
+constexpr size_t kMaxKnobHistory = 1000;
+
 // Returns an empty string when valid, else why not, naming the knob.
 std::string validate(const Knobs& knobs);
 

@@ -81,6 +81,15 @@ std::string conninfo_with(const std::string& conninfo,
     return result;
 }
 
+std::vector<std::string> conninfo_secret_keywords(const std::string& conninfo) {
+    std::vector<std::string> keywords;
+    Options options = parse(conninfo, nullptr);
+    for (auto* option = options.get(); option && option->keyword; ++option)
+        if (option->val && is_password(option->keyword))
+            keywords.emplace_back(option->keyword);
+    return keywords;
+}
+
 void register_conninfo_secrets(const std::string& conninfo) {
     Options options = parse(conninfo, nullptr);
     for (auto* option = options.get(); option && option->keyword; ++option)

@@ -19,6 +19,10 @@ std::string conninfo_with(const std::string& conninfo,
 // parse is shown as "(a connection string libpq cannot parse)".
 std::string redact_conninfo(const std::string& conninfo);
 
+// The secret parameters (password, sslpassword) `conninfo` sets; empty when none or when it does
+// not parse.
+std::vector<std::string> conninfo_secret_keywords(const std::string& conninfo);
+
 // Registers the password and sslpassword of `conninfo` (if any) with register_secret().
 void register_conninfo_secrets(const std::string& conninfo);
 

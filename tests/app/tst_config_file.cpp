@@ -7,10 +7,10 @@
 #include <fstream>
 
 #include "app/config_file.h"
-#include "app/options.h"
 #include "app/make_run_plan.h"
-#include "core/postgres/conninfo.h"
+#include "app/options.h"
 #include "core/common/secrets.h"
+#include "core/postgres/conninfo.h"
 
 using namespace spillway;
 
@@ -59,9 +59,8 @@ private slots:
                                        "[kafka]\n"
                                        "fetch.wait.max.ms = 25\n"
                                        "\"client.id\" = \"svc-1\"\n");
-        const auto outcome =
-            parse_options({"spillway", "--headless", "--config", QString::fromStdString(path),
-                           "--writers", "5"});
+        const auto outcome = parse_options(
+            {"spillway", "--headless", "--config", QString::fromStdString(path), "--writers", "5"});
         QVERIFY2(outcome.options.has_value(), outcome.output.c_str());
         const AppOptions& o = *outcome.options;
         QCOMPARE(o.topic, std::string("orders"));
@@ -90,7 +89,8 @@ private slots:
                                           "false, got a string";
         QTest::newRow("bad enum") << "[engine]\noverflow_policy = \"drop\"\n"
                                   << "2: engine.overflow_policy: \"drop\" is not one of";
-        QTest::newRow("unknown table") << "[engin]\nbatch_size = 1\n" << "1: engin: unknown table";
+        QTest::newRow("unknown table") << "[engin]\nbatch_size = 1\n"
+                                       << "1: engin: unknown table";
         QTest::newRow("bad table name") << "[postgres]\ntable = \"x; drop table y\"\n"
                                         << "2: postgres.table: \"x; drop table y\" is not a valid "
                                            "table name";
@@ -100,7 +100,8 @@ private slots:
                                         << "3: kafka.fetch.wait.max.ms: ";
         QTest::newRow("unknown kafka property") << "[kafka]\nno.such.property = 1\n"
                                                 << "2: kafka.no.such.property: ";
-        QTest::newRow("syntax") << "[engine]\nbatch_size = = 3\n" << "2: ";
+        QTest::newRow("syntax") << "[engine]\nbatch_size = = 3\n"
+                                << "2: ";
     }
     void problemsNameFileLineAndKey() {
         QFETCH(QString, text);
@@ -120,8 +121,8 @@ private slots:
     }
 
     void everyProblemIsReported() {
-        const std::string path = write("many.conf",
-                                       "[engine]\nbatch_size = 0\nwriters = \"x\"\nfoo = 1\n");
+        const std::string path =
+            write("many.conf", "[engine]\nbatch_size = 0\nwriters = \"x\"\nfoo = 1\n");
         AppOptions options;
         const auto problems = apply_config_file(path, options);
         QCOMPARE(problems.size(), size_t(3));
@@ -148,12 +149,32 @@ private slots:
     }
 
     void secretOnTheCommandLineIsRefused() {
-        const auto outcome = parse_options(
-            {"spillway", "--demo", "--kafka-property", "sasl.password=hunter2-cli"});
+        const auto outcome =
+            parse_options({"spillway", "--demo", "--kafka-property", "sasl.password=hunter2-cli"});
         QVERIFY(!outcome.options.has_value());
         QVERIFY2(outcome.output.find("--kafka-property") != std::string::npos &&
                      outcome.output.find("hunter2-cli") == std::string::npos,
                  outcome.output.c_str());
+    }
+
+    void pgPasswordOnTheCommandLineIsRefused() {
+        for (const QString& conninfo :
+             {QStringLiteral("host=127.0.0.1 dbname=x password=hunter3-cli"),
+              QStringLiteral("postgresql://u:hunter3-cli@127.0.0.1/x"),
+              QStringLiteral("host=127.0.0.1 sslpassword=hunter3-cli")}) {
+            const auto outcome = parse_options({"spillway", "--headless", "--bootstrap-servers",
+                                                "127.0.0.1:9092", "--pg", conninfo});
+            QVERIFY2(!outcome.options.has_value(), qPrintable(conninfo));
+            QVERIFY2(outcome.output.find("--pg: ") != std::string::npos &&
+                         outcome.output.find("--pg-password-file") != std::string::npos &&
+                         outcome.output.find("PGPASSFILE") != std::string::npos &&
+                         outcome.output.find("hunter3-cli") == std::string::npos,
+                     outcome.output.c_str());
+        }
+        // Without a secret it is taken as before.
+        const auto accepted = parse_options({"spillway", "--headless", "--bootstrap-servers",
+                                             "127.0.0.1:9092", "--pg", "host=127.0.0.1 dbname=x"});
+        QVERIFY2(accepted.options.has_value(), accepted.output.c_str());
     }
 
     void tokenFileMustBeOwnerOnly() {
@@ -181,16 +202,17 @@ private slots:
         const auto allowed = parse_options({"spillway", "--headless", "--demo", "--listen",
                                             "0.0.0.0:9464", "--allow-remote-listen"});
         QVERIFY2(allowed.options.has_value(), allowed.output.c_str());
-        QVERIFY(parse_options({"spillway", "--headless", "--demo", "--listen", "[::1]:9464"}).options);
+        QVERIFY(
+            parse_options({"spillway", "--headless", "--demo", "--listen", "[::1]:9464"}).options);
         QVERIFY(!parse_options({"spillway", "--headless", "--demo", "--listen", "9464"}).options);
     }
 
     void passwordsGoThroughLibpqQuoting() {
         const std::string password_file = write("pgpass", "it's a \\ pass word\n");
-        const auto outcome = parse_options(
-            {"spillway", "--headless", "--bootstrap-servers", "127.0.0.1:9092", "--pg",
-             "host=127.0.0.1 dbname=x", "--pg-password-file",
-             QString::fromStdString(password_file), "--pg-sslmode", "require"});
+        const auto outcome =
+            parse_options({"spillway", "--headless", "--bootstrap-servers", "127.0.0.1:9092",
+                           "--pg", "host=127.0.0.1 dbname=x", "--pg-password-file",
+                           QString::fromStdString(password_file), "--pg-sslmode", "require"});
         QVERIFY2(outcome.options.has_value(), outcome.output.c_str());
         const std::string conninfo = outcome.options->effective_conninfo();
         QVERIFY2(conninfo.find("password='it\\'s a \\\\ pass word'") != std::string::npos,
@@ -207,8 +229,7 @@ private slots:
             conninfo_with("host=x password='s3cr3t-fragment", {});
             QFAIL("accepted a broken connection string");
         } catch (const std::invalid_argument& error) {
-            QVERIFY2(std::string(error.what()).find("s3cr3t") == std::string::npos,
-                     error.what());
+            QVERIFY2(std::string(error.what()).find("s3cr3t") == std::string::npos, error.what());
         }
     }
 };

@@ -3,24 +3,27 @@
 // and forced shutdown with a full queue. Whatever happens, every event ends exactly once in the
 // events table (by id) or in the dead-letter table (by source offset), and the committed offsets
 // never pass an event that is not stored.
+#include <sys/stat.h>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QTemporaryDir>
 #include <QtTest/QtTest>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <thread>
 
-#include "core/pipeline/engine.h"
 #include "core/demo/load_generator.h"
+#include "core/pipeline/engine.h"
 #include "core/postgres/pg_connection.h"
 #include "core/postgres/sink_schema.h"
 #include "support/child_service.h"
+#include "support/http_client.h"
 #include "support/pipeline_fixture.h"
 
 using namespace spillway;
 using namespace spillway::test;
 using namespace std::chrono_literals;
-
 
 class TstFaults : public QObject {
     Q_OBJECT
@@ -65,7 +68,6 @@ private:
                               const std::string& prefix) const {
         return fixture_->mixed_load(events, rate, seed, prefix);
     }
-
 
     // Backends of the engine waiting for a lock (on the blocked events table).
     int64_t writers_waiting_for_lock() {
@@ -224,8 +226,8 @@ private slots:
             stop_pulses = true;
             pulses.join();
         }};
-        const QStringList arguments = service_arguments(*fixture_, 
-            group, table, dead_table,
+        const QStringList arguments = service_arguments(
+            *fixture_, group, table, dead_table,
             {"--batch-size", "1000", "--writers", "2", "--flush-interval-ms", "100"});
 
         // The group's committed offsets move only after what they cover is durable: a run that
@@ -404,8 +406,8 @@ private slots:
         blocker.exec("BEGIN");
         blocker.exec("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
 
-        const QStringList arguments =
-            service_arguments(*fixture_, group, table, dead_table, {"--batch-size", "2000", "--writers", "2"});
+        const QStringList arguments = service_arguments(*fixture_, group, table, dead_table,
+                                                        {"--batch-size", "2000", "--writers", "2"});
         {
             QProcess child;
             child.start(QStringLiteral(SPILLWAY_BINARY), arguments);
@@ -449,6 +451,73 @@ private slots:
         verify_census(produced);
         verify_tables(table, dead_table, produced.valid_distinct, produced.malformed);
         QCOMPARE(fixture_->committed_offsets(group), fixture_->end_offsets());
+    }
+
+    // An API drain is not a signal: a second drain request, and then one SIGTERM (systemctl stop),
+    // leave the graceful drain running; it ends with everything written and committed, exit 0.
+    void drainRequestsAndOneSignalStayGraceful() {
+        const std::string group = "api-drain";
+        const std::string table = "events_apidrain", dead_table = "dead_apidrain";
+        fixture_->use_topic("api_drain", 4);
+        LoadGenerator generator(load(8'000, 0, 27, "ad"));
+        generator.start();
+        generator.wait();
+        const auto produced = generator.stats();
+        QCOMPARE(produced.delivered, produced.produced);
+
+        SinkOptions sink;
+        sink.conninfo = fixture_->conninfo();
+        sink.events_table = table;
+        sink.dead_letter_table = dead_table;
+        sink.topic = fixture_->topic();
+        PgConnection blocker(fixture_->conninfo());
+        ensure_schema(blocker, sink);
+        blocker.exec("BEGIN");
+        blocker.exec("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+        ReleaseOnExit unlock([&blocker] { blocker.exec("COMMIT"); });
+
+        QTemporaryDir dir;
+        const std::string token_file = dir.filePath("token").toStdString();
+        std::ofstream(token_file) << "drain-test-token-2b9e41\n";
+        ::chmod(token_file.c_str(), 0600);
+        const QStringList arguments =
+            service_arguments(*fixture_, group, table, dead_table,
+                              {"--batch-size", "2000", "--writers", "2", "--listen", "127.0.0.1:0",
+                               "--api-token-file", qtext(token_file)});
+        QProcess child;
+        QString err;
+        const quint16 port = start_serving(child, QStringLiteral(SPILLWAY_BINARY), arguments, err);
+        QVERIFY2(port > 0, qPrintable(output_tail(err)));
+        QTRY_VERIFY2_WITH_TIMEOUT(writers_waiting_for_lock() == 2,
+                                  qPrintable(output_tail(err + child.readAllStandardError())),
+                                  60000);
+        // Two drain requests close together, then systemctl stop's SIGTERM.
+        for (int request = 0; request < 2; ++request) {
+            const HttpReply reply =
+                http_request(port, "POST", "/api/v1/drain", {}, "drain-test-token-2b9e41", 10000);
+            QVERIFY2(reply.status == 202 || reply.status == 503,
+                     qPrintable(QString::number(reply.status) + " " + reply.body + reply.error));
+        }
+        child.terminate();
+        QTest::qWait(1000);
+        QVERIFY2(child.state() == QProcess::Running,
+                 qPrintable(output_tail(err + child.readAllStandardError())));
+        unlock.release();  // the writers go on; the drain completes
+        QVERIFY(child.waitForFinished(120000));
+        const QString out = QString::fromUtf8(child.readAllStandardOutput());
+        err += QString::fromUtf8(child.readAllStandardError());
+        QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(child.exitCode() == 0, qPrintable(out + output_tail(err)));
+        QVERIFY2(!err.contains("stopped fast"), qPrintable(output_tail(err)));
+        QVERIFY2(out.contains("all written") && !out.contains("NOT all written"), qPrintable(out));
+        // The final commit happened: what was written is committed.
+        PgConnection reader(fixture_->conninfo());
+        const int64_t rows = std::stoll(reader.query_column("SELECT count(*) FROM " + table).at(0));
+        QVERIFY(rows > 0);
+        int64_t committed = 0;
+        for (const int64_t offset : fixture_->committed_offsets(group))
+            committed += std::max<int64_t>(offset, 0);
+        QVERIFY2(committed > 0, "no offset committed by the drain");
     }
 };
 

@@ -48,7 +48,7 @@ field() { dpkg-deb --field "$deb" "$1"; }
     fail "Architecture: $(field Architecture)"
 depends=$(field Depends)
 depends_on() { printf '%s\n' "$depends" | tr ',' '\n' | sed 's/^ *//; s/ .*//' | grep -qxF "$1"; }
-for package in adduser libqt6core6 libqt6widgets6 librdkafka1 libpq5; do
+for package in adduser libqt6core6 libqt6widgets6 librdkafka1 libpq5 libmicrohttpd12; do
     depends_on "$package" && pass "Depends names $package" || fail "Depends lacks $package: $depends"
 done
 # dpkg-shlibdeps must have covered every library the binary loads: each NEEDED entry's Debian

@@ -4,20 +4,25 @@
 // and are recorded with origin "api"; the dead-letter operations work over HTTP.
 #include <sys/stat.h>
 
+#include <QElapsedTimer>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QHostAddress>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 #include <atomic>
+#include <cstring>
 #include <fstream>
+#include <future>
+#include <thread>
 
 #include "core/dead_letters/dead_letter_json.h"
-#include "core/pipeline/engine.h"
 #include "core/demo/load_generator.h"
+#include "core/pipeline/engine.h"
 #include "core/pipeline/snapshot_json.h"
+#include "core/postgres/pg_connection.h"
 #include "service/control_api.h"
 #include "service/service_endpoint.h"
 #include "support/http_client.h"
@@ -147,15 +152,17 @@ private slots:
         const auto before = engine_->snapshot();
         const HttpReply reply = get("/metrics", {});  // no token needed
         QVERIFY2(reply.status == 200, qPrintable(reply.error));
-        QCOMPARE(reply.headers.at("content-type"), QByteArray("text/plain; version=0.0.4; charset=utf-8"));
+        QCOMPARE(reply.headers.at("content-type"),
+                 QByteArray("text/plain; version=0.0.4; charset=utf-8"));
         const auto after = engine_->snapshot();
         QCOMPARE(before->written, after->written);
         QCOMPARE(before->consumed, after->consumed);
 
         const auto metrics = parse_prometheus_text(reply.body.toStdString());
         QVERIFY2(metrics.errors.empty(),
-                 qPrintable(QString::fromStdString(metrics.errors.empty() ? "" : metrics.errors.front()) +
-                            "\n" + reply.body));
+                 qPrintable(
+                     QString::fromStdString(metrics.errors.empty() ? "" : metrics.errors.front()) +
+                     "\n" + reply.body));
         const Snapshot& s = *after;
         const std::pair<const char*, int64_t> counters[] = {
             {"spillway_consumed_messages_total", s.consumed},
@@ -174,33 +181,37 @@ private slots:
         // The run's truth: what the generator produced is what the counters say.
         QCOMPARE(metrics.value("spillway_written_events_total").value_or(-1),
                  double(produced_.valid_distinct));
-        QCOMPARE(metrics.value("spillway_rejected_total", {{"reason", "malformed_json"}}).value_or(0) +
-                     metrics.value("spillway_rejected_total", {{"reason", "missing_id"}}).value_or(0) +
-                     metrics.value("spillway_rejected_total", {{"reason", "not_an_object"}}).value_or(0) +
-                     metrics.value("spillway_rejected_total", {{"reason", "invalid_field"}}).value_or(0),
-                 double(produced_.malformed));
-        QCOMPARE(metrics.value("spillway_knob_batch_size").value_or(-1), double(s.knobs.batch_size));
+        QCOMPARE(
+            metrics.value("spillway_rejected_total", {{"reason", "malformed_json"}}).value_or(0) +
+                metrics.value("spillway_rejected_total", {{"reason", "missing_id"}}).value_or(0) +
+                metrics.value("spillway_rejected_total", {{"reason", "not_an_object"}})
+                    .value_or(0) +
+                metrics.value("spillway_rejected_total", {{"reason", "invalid_field"}}).value_or(0),
+            double(produced_.malformed));
+        QCOMPARE(metrics.value("spillway_knob_batch_size").value_or(-1),
+                 double(s.knobs.batch_size));
         QCOMPARE(metrics.value("spillway_queue_capacity_events").value_or(-1),
                  double(s.queue_capacity_events));
         QCOMPARE(metrics.value("spillway_assigned_partitions").value_or(-1), 4.0);
         QCOMPARE(metrics.all("spillway_partition_lag_messages").size(), size_t(4));
         for (const auto& lag : s.partitions)
-            QCOMPARE(metrics
-                         .value("spillway_partition_lag_messages",
-                                {{"topic", "service_api"},
-                                 {"partition", std::to_string(lag.partition)}})
-                         .value_or(-1),
-                     double(lag.lag_messages));
+            QCOMPARE(
+                metrics
+                    .value("spillway_partition_lag_messages",
+                           {{"topic", "service_api"}, {"partition", std::to_string(lag.partition)}})
+                    .value_or(-1),
+                double(lag.lag_messages));
         QCOMPARE(metrics
                      .value("spillway_build_info",
                             {{"version", "9.8.7-test"}, {"topic", "service_api"}, {"group", "api"}})
                      .value_or(0),
                  1.0);
-        QCOMPARE(metrics.types.at("spillway_batch_write_duration_seconds"), std::string("histogram"));
+        QCOMPARE(metrics.types.at("spillway_batch_write_duration_seconds"),
+                 std::string("histogram"));
         const double batch_count =
             metrics.value("spillway_batch_write_duration_seconds_count").value_or(-1);
-        QCOMPARE(batch_count, double(LatencyHistogram::total(
-                                  engine_->metrics().batch_write_latency.counts())));
+        QCOMPARE(batch_count,
+                 double(LatencyHistogram::total(engine_->metrics().batch_write_latency.counts())));
         QVERIFY(batch_count > 0);
         QVERIFY(metrics.value("spillway_end_to_end_latency_seconds_sum").value_or(0) > 0);
         QVERIFY(!reply.body.contains(kToken));
@@ -245,9 +256,9 @@ private slots:
 
     void knobChangeOverApiTakesEffect() {
         const size_t history_before = engine_->knob_history().size();
-        const HttpReply reply = http_request(port_, "PUT", "/api/v1/knobs",
-                                             "{\"batch_size\": 1234, \"flush_interval_ms\": 150}",
-                                             kToken);
+        const HttpReply reply =
+            http_request(port_, "PUT", "/api/v1/knobs",
+                         "{\"batch_size\": 1234, \"flush_interval_ms\": 150}", kToken);
         QVERIFY2(reply.status == 200, qPrintable(reply.body));
         QCOMPARE(object(reply).value("batch_size").toInt(), 1234);
         QCOMPARE(engine_->knobs().batch_size, 1234);
@@ -271,11 +282,11 @@ private slots:
                                   1234.0, 5000);
 
         // Refused values leave the knobs as they were and say why.
-        for (const auto& [body, named] :
-             {std::pair<QByteArray, QByteArray>{"{\"writer_concurrency\": 0}", "writer_concurrency"},
-              {"{\"batch_sise\": 10}", "batch_sise"},
-              {"{\"batch_size\": \"10\"}", "batch_size"},
-              {"{not json", "not JSON"}}) {
+        for (const auto& [body, named] : {std::pair<QByteArray, QByteArray>{
+                                              "{\"writer_concurrency\": 0}", "writer_concurrency"},
+                                          {"{\"batch_sise\": 10}", "batch_sise"},
+                                          {"{\"batch_size\": \"10\"}", "batch_size"},
+                                          {"{not json", "not JSON"}}) {
             const HttpReply refused = http_request(port_, "PUT", "/api/v1/knobs", body, kToken);
             QCOMPARE(refused.status, 400);
             QVERIFY2(object(refused).value("error").toString().contains(named), refused.body);
@@ -300,8 +311,9 @@ private slots:
         reply = get("/api/v1/dead-letters?limit=3&oldest_first=true&after_id=" +
                     QByteArray::number(next));
         QCOMPARE(reply.status, 200);
-        QVERIFY(object(reply).value("entries").toArray().first().toObject().value("id").toInteger() >
-                next);
+        QVERIFY(
+            object(reply).value("entries").toArray().first().toObject().value("id").toInteger() >
+            next);
 
         reply = get("/api/v1/dead-letters/reasons");
         QCOMPARE(reply.status, 200);
@@ -319,7 +331,9 @@ private slots:
         QCOMPARE(entry->id, first->id);
 
         // Fix the payload, dry-run the replay, then discard another entry with a note.
-        const QByteArray fixed = "{\"event_id\":\"api-fixed-1\",\"device_id\":\"d1\",\"ts\":\"2026-01-01T00:00:00Z\",\"v\":1}";
+        const QByteArray fixed =
+            "{\"event_id\":\"api-fixed-1\",\"device_id\":\"d1\",\"ts\":\"2026-01-01T00:00:00Z\","
+            "\"v\":1}";
         reply = http_request(port_, "PUT",
                              "/api/v1/dead-letters/" + QByteArray::number(first->id) + "/payload",
                              fixed, kToken);
@@ -351,7 +365,8 @@ private slots:
         QStringList actions;
         for (const auto& row : array(reply))
             actions << row.toObject().value("action").toString();
-        QVERIFY2(actions.contains("discard") && actions.contains("edit"), qPrintable(actions.join(',')));
+        QVERIFY2(actions.contains("discard") && actions.contains("edit"),
+                 qPrintable(actions.join(',')));
 
         // Export: the file in the answer, its entry count in a header, audited.
         reply = http_request(port_, "POST", "/api/v1/dead-letters/export",
@@ -382,6 +397,118 @@ private slots:
         QCOMPARE(get("/api/v1/dead-letters?colour=red").status, 400);
     }
 
+    // What arrives on a connection within `ms` after sending `request` (the server need not close).
+    QByteArray answer_within(const QByteArray& request, int ms = 5000) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, port_);
+        if (!socket.waitForConnected(5000))
+            return "no connection";
+        socket.write(request);
+        QByteArray answer;
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < ms && !answer.contains("\r\n\r\n")) {
+            socket.waitForReadyRead(100);
+            answer += socket.readAll();
+        }
+        return answer;
+    }
+
+    // A request is judged on its head: without the token, or with a body over the route's limit,
+    // it is refused at once and its body is never read (nor buffered).
+    void refusedOnTheHeadBeforeTheBody() {
+        const QByteArray auth = "Authorization: Bearer " + kToken + "\r\n";
+        for (const auto& [head, expected] :
+             std::initializer_list<std::pair<QByteArray, QByteArray>>{
+                 {"PUT /api/v1/dead-letters/1/payload HTTP/1.1\r\nContent-Length: 8000000\r\n\r\n",
+                  "HTTP/1.1 401"},
+                 {"POST /api/v1/dead-letters/replay HTTP/1.1\r\nContent-Length: 900000\r\n"
+                  "Authorization: Bearer wrong\r\n\r\n",
+                  "HTTP/1.1 401"},
+                 {"PUT /api/v1/knobs HTTP/1.1\r\nContent-Length: 1000000\r\n" + auth + "\r\n",
+                  "HTTP/1.1 413"},
+                 {"POST /api/v1/dead-letters/replay HTTP/1.1\r\nContent-Length: 2000000\r\n" +
+                      auth + "\r\n",
+                  "HTTP/1.1 413"}}) {
+            const QByteArray answer = answer_within(head);
+            QVERIFY2(answer.startsWith(expected),
+                     (head.left(60) + " -> " + answer.left(200)).constData());
+        }
+    }
+
+    // Clients that send a partial request and wait (from another loopback address) cannot take
+    // every connection: /metrics and the API still answer.
+    void slowClientsDoNotTakeEverySlot() {
+        std::vector<std::unique_ptr<QTcpSocket>> slow;
+        for (int i = 0; i < 80; ++i) {
+            auto socket = std::make_unique<QTcpSocket>();
+            QVERIFY(socket->bind(QHostAddress("127.0.0.2"), 0));
+            socket->connectToHost(QHostAddress::LocalHost, port_);
+            if (!socket->waitForConnected(2000))
+                continue;
+            socket->write("GET /metrics HTTP/1.1\r\nX-Slow: ");
+            socket->waitForBytesWritten(1000);
+            slow.push_back(std::move(socket));
+        }
+        QTest::qWait(500);
+        const HttpReply metrics = get("/metrics", {});
+        QVERIFY2(metrics.status == 200,
+                 qPrintable(QString::number(metrics.status) + metrics.error));
+        QCOMPARE(get("/api/v1/status").status, 200);
+    }
+
+    // A dead-letter operation that takes longer than the idle timeout (30 s; here the table is
+    // locked for 33 s) is answered with its outcome when it is done, not with 408 meanwhile.
+    void slowOperationIsAnsweredWhenDone() {
+        const HttpReply listed = get("/api/v1/dead-letters?status=new&limit=1");
+        QCOMPARE(listed.status, 200);
+        const qint64 id =
+            object(listed).value("entries").toArray().first().toObject().value("id").toInteger();
+        QVERIFY(id > 0);
+        PgConnection blocker(fixture_->conninfo());
+        blocker.exec("BEGIN");
+        blocker.exec("LOCK TABLE dead_api IN ACCESS EXCLUSIVE MODE");
+        auto release = std::async(std::launch::async, [&blocker] {
+            std::this_thread::sleep_for(33s);
+            blocker.exec("COMMIT");
+        });
+        QElapsedTimer timer;
+        timer.start();
+        const HttpReply reply =
+            http_request(port_, "POST", "/api/v1/dead-letters/discard",
+                         json({{"ids", QJsonArray{id}}, {"note", "slow discard"}}), kToken, 90000);
+        release.wait();
+        QVERIFY2(reply.status == 200,
+                 qPrintable(QString::number(reply.status) + " " + reply.body + reply.error));
+        QCOMPARE(object(reply).value("discarded").toInteger(), 1);
+        QVERIFY(timer.elapsed() >= 32000);
+    }
+
+    // PUT /knobs cannot ask for unbounded memory, and the knob history keeps the latest changes.
+    void knobBoundsAndHistoryBound() {
+        for (const auto& [body, named] : std::initializer_list<std::pair<QByteArray, QByteArray>>{
+                 {"{\"queue_capacity_bytes\": 4611686018427387904}", "queue_capacity_bytes"},
+                 {"{\"batch_bytes\": 1099511627776}", "batch_bytes"}}) {
+            const HttpReply refused = http_request(port_, "PUT", "/api/v1/knobs", body, kToken);
+            QCOMPARE(refused.status, 400);
+            QVERIFY2(object(refused).value("error").toString().contains(named), refused.body);
+        }
+        QVERIFY(engine_->knobs().queue_capacity_bytes < (size_t(1) << 62));
+
+        const Knobs before = engine_->knobs();
+        for (int i = 0; i < int(kMaxKnobHistory) + 100; ++i) {
+            Knobs next = before;
+            next.flush_interval_ms = 100 + i % 2;
+            QVERIFY(engine_->apply_knobs(next, "test").empty());
+        }
+        const HttpReply listed = get("/api/v1/knobs/history");
+        QCOMPARE(listed.status, 200);
+        QCOMPARE(size_t(array(listed).size()), kMaxKnobHistory);
+        QCOMPARE(engine_->knob_history().back().after.flush_interval_ms,
+                 engine_->knobs().flush_interval_ms);
+        QVERIFY(engine_->apply_knobs(before, "test").empty());
+    }
+
     void unknownRoutesAndMethods() {
         QCOMPARE(get("/api/v1/nothing").status, 404);
         QCOMPARE(get("/elsewhere").status, 404);
@@ -401,7 +528,11 @@ private slots:
                 answer += socket.readAll();
             return answer;
         };
-        QVERIFY(raw("NONSENSE\r\n\r\n").startsWith("HTTP/1.1 400"));
+        // Not HTTP at all: libmicrohttpd closes the connection without an answer (the old
+        // server answered 400); either way nothing is handled and the server serves on.
+        const QByteArray nonsense = raw("NONSENSE\r\n\r\n");
+        QVERIFY2(nonsense.isEmpty() || nonsense.startsWith("HTTP/1.1 400"),
+                 nonsense.left(200).constData());
         QVERIFY(raw("PUT /api/v1/knobs HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n")
                     .startsWith("HTTP/1.1 413"));
         QVERIFY(raw("PUT /api/v1/knobs HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
@@ -417,6 +548,58 @@ private slots:
         const HttpReply reply = http_request(port_, "POST", "/api/v1/drain", {}, kToken);
         QCOMPARE(reply.status, 202);
         QCOMPARE(drain_requests_.load(), 1);
+    }
+
+    // The export is sent from a file, not built in memory: exporting ~120 MiB of payloads (in
+    // 20,000 entries, so each chunk the store reads is small) raises the process's peak memory
+    // by far less than the export's size; an answer built in memory held 3-4 copies of it.
+    void largeExportKeepsMemoryBounded() {
+        PgConnection db(fixture_->conninfo());
+        db.exec(
+            "INSERT INTO dead_api (kafka_topic, kafka_partition, kafka_offset, payload, reason,"
+            " message, status) SELECT 'bulk', 0, g, convert_to(repeat(md5(g::text), 192),"
+            " 'UTF8'), 'bulk_export', 'bulk', 'discarded' FROM generate_series(1, 20000) g");
+        const auto status_kib = [](const char* field) {
+            std::ifstream status("/proc/self/status");
+            std::string line;
+            while (std::getline(status, line))
+                if (line.rfind(field, 0) == 0)
+                    return std::stoll(line.substr(std::strlen(field)));
+            return -1LL;
+        };
+        std::ofstream("/proc/self/clear_refs") << "5";  // resets VmHWM to the current VmRSS
+        const long long baseline_kib = status_kib("VmRSS:");
+
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, port_);
+        QVERIFY(socket.waitForConnected(5000));
+        const QByteArray body =
+            json({{"filter", QJsonObject{{"reasons", QJsonArray{"bulk_export"}}}}});
+        socket.write("POST /api/v1/dead-letters/export HTTP/1.1\r\nAuthorization: Bearer " +
+                     kToken + "\r\nContent-Length: " + QByteArray::number(body.size()) +
+                     "\r\n\r\n" + body);
+        QByteArray head;
+        qint64 received = 0;
+        while (socket.state() == QAbstractSocket::ConnectedState || socket.bytesAvailable() > 0) {
+            // Nothing arrives while the engine spools the export: wait long on a loaded machine.
+            if (socket.bytesAvailable() == 0 && !socket.waitForReadyRead(180000))
+                break;
+            const QByteArray chunk = socket.readAll();  // counted, not kept
+            if (head.size() < 4096)
+                head += chunk.left(4096);
+            received += chunk.size();
+        }
+        const long long peak_kib = status_kib("VmHWM:");
+        QVERIFY2(head.startsWith("HTTP/1.1 200"),
+                 qPrintable(QString::number(received) + " bytes, " + socket.errorString() + ": " +
+                            head.left(300)));
+        QVERIFY2(head.toLower().contains("x-spillway-entries: 20000"), head.left(300).constData());
+        QVERIFY(received > 120'000'000);
+        qInfo() << "export of" << received << "bytes raised peak RSS by"
+                << (peak_kib - baseline_kib) / 1024 << "MiB";
+        QVERIFY2(
+            peak_kib - baseline_kib < 100 * 1024,
+            qPrintable(QString("peak RSS rose by %1 MiB").arg((peak_kib - baseline_kib) / 1024)));
     }
 };
 

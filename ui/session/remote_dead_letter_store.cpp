@@ -108,7 +108,7 @@ RemoteDeadLetterStore::~RemoteDeadLetterStore() = default;
 
 RemoteDeadLetterStore::Answer RemoteDeadLetterStore::call(
     const QByteArray& method, const QString& path, const QUrlQuery& query, const QByteArray& body,
-    std::initializer_list<int> also_accepted) {
+    std::initializer_list<int> also_accepted, std::ostream* sink) {
     if (!network_)
         network_ = std::make_unique<QNetworkAccessManager>();
     QUrl url = api_url(base_, path);
@@ -117,6 +117,19 @@ RemoteDeadLetterStore::Answer RemoteDeadLetterStore::call(
         network_->sendCustomRequest(api_request(url, token_, timeout_), method, body);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    bool sink_failed = false;
+    const auto pass_to_sink = [reply, sink, &sink_failed] {
+        if (!sink || sink_failed ||
+            reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200)
+            return;
+        const QByteArray chunk = reply->readAll();
+        if (!sink->write(chunk.constData(), std::streamsize(chunk.size()))) {
+            sink_failed = true;
+            reply->abort();
+        }
+    };
+    if (sink)
+        QObject::connect(reply, &QNetworkReply::readyRead, &loop, pass_to_sink);
     QTimer give_up_check;
     if (give_up_) {
         QObject::connect(&give_up_check, &QTimer::timeout, reply, [this, reply] {
@@ -127,13 +140,22 @@ RemoteDeadLetterStore::Answer RemoteDeadLetterStore::call(
     }
     if (!reply->isFinished())
         loop.exec();
+    pass_to_sink();  // what arrived with the end of the answer
     Answer answer;
     answer.url = url;
     answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     answer.body = reply->readAll();
     answer.entry_count = reply->rawHeader(kEntryCountHeader);
     const QString network_error = reply->errorString();
+    const bool complete = reply->error() == QNetworkReply::NoError;
     delete reply;
+    if (sink_failed)
+        throw std::runtime_error("the output stream failed");
+    if (sink && answer.status == 200 && !complete)
+        throw std::runtime_error(
+            QStringLiteral("%1 %2: the answer broke off: %3")
+                .arg(QString::fromLatin1(method), url.toString(), network_error)
+                .toStdString());
     const bool accepted =
         answer.status == 200 ||
         std::find(also_accepted.begin(), also_accepted.end(), answer.status) != also_accepted.end();
@@ -295,8 +317,8 @@ int64_t RemoteDeadLetterStore::export_entries(const DeadLetterSelection& selecti
     const QJsonObject body =
         selection_body(selection, {{"format", format == ExportFormat::Csv ? "csv" : "jsonl"},
                                    {"actor", QString::fromStdString(actor)}});
-    const Answer answer = call("POST", kRoot + QStringLiteral("/export"), {}, to_body(body));
-    out.write(answer.body.constData(), std::streamsize(answer.body.size()));
+    const Answer answer =
+        call("POST", kRoot + QStringLiteral("/export"), {}, to_body(body), {}, &out);
     out.flush();
     if (!out)
         throw std::runtime_error("the output stream failed");

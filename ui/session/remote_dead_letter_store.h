@@ -1,8 +1,9 @@
 #pragma once
 // The dead-letter workbench on a remote engine: every operation is a request to the engine's
 // control API under /api/v1/dead-letters (see service/control_api.cpp), with the values as
-// core/dead_letters/dead_letter_json.h writes them. Calls block: the store lives on DeadLetterService's worker
-// thread, where it makes its own network manager and waits in a local event loop.
+// core/dead_letters/dead_letter_json.h writes them. Calls block: the store lives on
+// DeadLetterService's worker thread, where it makes its own network manager and waits in a local
+// event loop.
 //
 // Replay goes in chunks of ids (options.chunk_size), so the progress bar moves and Cancel takes
 // effect between chunks as with the embedded store; a filter is first resolved to ids by paging
@@ -58,8 +59,11 @@ private:
         QByteArray entry_count;  // the export's X-Spillway-Entries header
     };
     // Sends and waits. Throws unless the answer has one of the accepted statuses (200 always).
+    // With `sink`, a 200 answer's body is written there as it arrives instead of into
+    // Answer::body (an export can be larger than the console's memory should hold).
     Answer call(const QByteArray& method, const QString& path, const QUrlQuery& query,
-                const QByteArray& body, std::initializer_list<int> also_accepted = {});
+                const QByteArray& body, std::initializer_list<int> also_accepted = {},
+                std::ostream* sink = nullptr);
     QJsonValue call_json(const QByteArray& method, const QString& path, const QUrlQuery& query,
                          const QByteArray& body = {});
     std::vector<int64_t> matching_ids(const DeadLetterFilter& filter);
