@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QSpinBox>
 #include <QTableView>
+#include <algorithm>
 #include <cstdlib>
 
 #include "support/scripted_snapshots.h"
@@ -176,6 +177,32 @@ private slots:
         QVERIFY(view.page.findChild<QLabel*>("delivery_totals")
                     ->text()
                     .startsWith("2 partitions · exposure 300"));
+    }
+
+    // A realistic page, as a person sees it: the whole widget rendered, the red gap among the
+    // bars. With SPILLWAY_SCREENSHOT_DIR set the picture is kept there (light and dark).
+    void wholePageRenders() {
+        Snapshot snapshot;
+        for (int32_t id = 0; id < 24; ++id) {
+            const int64_t end = 40'000 + 1'700 * id;
+            const int64_t committed = end - (id % 5 == 0 ? 6'000 : 400 + 90 * id);
+            const int64_t durable = committed + (id % 3) * 150;
+            const int64_t consumed = std::min(end, durable + 300 + 40 * id);
+            snapshot.partitions.push_back(partition(id, id == 7 ? 9'000 : 0, committed, durable,
+                                                    consumed, end, consumed - durable,
+                                                    id == 7 ? 2'500 : 0));
+        }
+        snapshot.source_paused = false;
+        ScriptedSnapshots script(snapshot);
+        Page view(script.provider());
+        view.feed.poll();
+        const QImage image = view.page.grab().toImage();
+        QVERIFY(!image.isNull());
+        QVERIFY(has_color_near(image, OffsetBarDelegate::lost_color(view.page.palette())));
+        QVERIFY(has_color_near(image, OffsetBarDelegate::pending_color(view.page.palette())));
+        const QString directory = qEnvironmentVariable("SPILLWAY_SCREENSHOT_DIR");
+        if (!directory.isEmpty())
+            QVERIFY(image.save(directory + "/delivery-timeline.png"));
     }
 
     void thousandPartitions() {
