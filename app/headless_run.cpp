@@ -248,8 +248,15 @@ int run_demo(const AppOptions& options, std::ostream& out, std::ostream& err) {
             print_progress(err, *snapshot);
             next_print = now + std::chrono::seconds(1);
         }
-        if (options.events > 0 && end_offsets.empty() && host.load_finished())
-            end_offsets = query_end_offsets(bootstrap_servers, options.topic);
+        if (options.events > 0 && end_offsets.empty() && host.load_finished()) {
+            // A busy mock cluster can time out one metadata request; the stall check below
+            // ends the run if it never answers.
+            try {
+                end_offsets = query_end_offsets(bootstrap_servers, options.topic);
+            } catch (const std::exception& error) {
+                err << "warning: " << error.what() << "; asking again\n";
+            }
+        }
         // Under the dead-letter overflow policy, done also means every parked event came home.
         if (!end_offsets.empty() && caught_up(*snapshot, end_offsets) &&
             (options.knobs.overflow_policy != OverflowPolicy::DeadLetter ||

@@ -68,6 +68,17 @@ private slots:
                               "k" + std::to_string(i % 7));
             QVERIFY(producer.flush());
         }
+        {
+            // Ingested first, by an engine without tiering: the day must hold its rows before
+            // the service looks at it (an old empty day is archived at once, and rightly so).
+            auto engine = PipelineFixture::start_engine(
+                fixture.engine_options("tiering-group", table, table + "_dead"));
+            QVERIFY(fixture.wait_all_committed(*engine, std::chrono::seconds(60)));
+            PipelineFixture::drain_and_reset(engine);
+            PgConnection db(fixture.conninfo());
+            QCOMPARE(db.query_column("SELECT count(*) FROM " + old_partition).at(0),
+                     std::string("300"));
+        }
 
         QTemporaryDir archive_root;
         QVERIFY(archive_root.isValid());
@@ -87,8 +98,8 @@ private slots:
         });
         QVERIFY2(port != 0, qPrintable(output_tail(err)));
 
-        // The service writes the 300 events into the old partition, then archives it: the file
-        // and its manifest appear and /metrics counts one cold partition.
+        // The service archives the old day on its own: the file and its manifest appear, the
+        // partition leaves PostgreSQL, and /metrics counts it cold with its 300 rows.
         QByteArray metrics;
         const bool archived = QTest::qWaitFor(
             [&] {

@@ -69,7 +69,8 @@ private slots:
         engine_->start();
         endpoint_ = std::make_unique<ServiceEndpoint>(
             *engine_, ServiceEndpointOptions{"127.0.0.1:0", token_file, "9.8.7-test",
-                                             [this] { drain_requests_.fetch_add(1); }});
+                                             [this] { drain_requests_.fetch_add(1); },
+                                             nullptr});
         endpoint_->start();
         const std::string address = endpoint_->address();
         port_ = static_cast<quint16>(std::stoi(address.substr(address.rfind(':') + 1)));
