@@ -9,6 +9,7 @@
 #include "app/options.h"
 #include "app/read_events_command.h"
 #include "app/make_run_plan.h"
+#include "app/reconcile_command.h"
 #include "core/common/secrets.h"
 #include "ui/shell/console.h"
 
@@ -17,9 +18,9 @@ int main(int argc, char** argv) {
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
     bool headless = arguments.contains("--headless") || arguments.contains("--read-events") ||
-                    arguments.contains("--check-config") || arguments.contains("--help") ||
-                    arguments.contains("-h") || arguments.contains("--version") ||
-                    arguments.contains("-v");
+                    arguments.contains("--reconcile") || arguments.contains("--check-config") ||
+                    arguments.contains("--help") || arguments.contains("-h") ||
+                    arguments.contains("--version") || arguments.contains("-v");
 
     std::unique_ptr<QCoreApplication> app;
     if (headless)
@@ -40,6 +41,8 @@ int main(int argc, char** argv) {
     if (parsed.options->read_events)
         return spillway::run_read_events(*parsed.options, std::cout, std::cerr);
     spillway::install_stop_signal_handlers();
+    if (parsed.options->reconcile)
+        return spillway::run_reconcile(*parsed.options, std::cout, std::cerr);
     if (parsed.options->headless)
         return spillway::run_headless(*parsed.options, std::cout, std::cerr);
     // SIGINT/SIGTERM close the console like its window does: the session then drains gracefully.

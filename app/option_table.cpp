@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "core/postgres/conninfo.h"
+#include "core/kafka/event_decoder.h"
 #include "core/kafka/kafka_property_check.h"
 #include "core/postgres/pg_connection.h"
 #include "core/common/secrets.h"
@@ -90,6 +91,21 @@ std::string listen_address(const std::string& value) {
         throw OptionProblem{"\"" + host + "\" is not an IP address or localhost"};
     integer(address.substr(colon + 1), 0, 65535);
     return address;
+}
+
+// ISO 8601 ("2026-11-22T04:22:06Z") or epoch milliseconds.
+int64_t time_ms(const std::string& value) {
+    const std::string time = text(value);
+    int64_t ms = 0;
+    if (parse_iso8601_ms(time, &ms) && ms > 0)
+        return ms;
+    bool ok = false;
+    ms = QString::fromStdString(time).toLongLong(&ok);
+    if (!ok || ms <= 0)
+        throw OptionProblem{"\"" + time +
+                            "\" is not a time (ISO 8601 like 2026-11-22T04:22:06Z, or epoch "
+                            "milliseconds)"};
+    return ms;
 }
 
 constexpr int64_t kMaxEvents = std::numeric_limits<int64_t>::max() / 2;
@@ -304,6 +320,30 @@ const std::vector<OptionDefinition>& option_definitions() {
          K::Text, [](O& o, S v) { o.until = text(v); }},
         {"limit", nullptr, "N", "--read-events: at most N events (0 = all).", "0", K::Integer,
          [](O& o, S v) { o.limit = integer(v, 0, kMaxEvents); }},
+        {"reconcile", nullptr, nullptr,
+         "Check every message of --topic against the tables (stored, dead-lettered, not yet "
+         "committed or unaccounted), print a report per partition and exit: 0 when nothing "
+         "below the group's committed offsets is unaccounted, 1 when something is, 3 when the "
+         "check could not finish. Reads without joining --group or committing. Needs --pg and "
+         "--bootstrap-servers.",
+         nullptr, K::Flag, [](O& o, S v) { o.reconcile = flag(v); }},
+        {"reconcile-partition", nullptr, "P", "--reconcile: only this partition.", nullptr,
+         K::Integer, [](O& o, S v) { o.reconcile_partition = int32_t(integer(v, 0, 1'000'000)); }},
+        {"from-offset", nullptr, "N", "--reconcile: start at this offset (default: log start).",
+         nullptr, K::Integer, [](O& o, S v) { o.from_offset = integer(v, 0, kMaxEvents); }},
+        {"to-offset", nullptr, "N",
+         "--reconcile: stop before this offset (default: the log end).", nullptr, K::Integer,
+         [](O& o, S v) { o.to_offset = integer(v, 0, kMaxEvents); }},
+        {"reconcile-since", nullptr, "T",
+         "--reconcile: start at the first message with a Kafka timestamp >= T (ISO 8601 or "
+         "epoch milliseconds).",
+         nullptr, K::Text, [](O& o, S v) { o.reconcile_since_ms = time_ms(v); }},
+        {"reconcile-until", nullptr, "T",
+         "--reconcile: stop before the first message with a Kafka timestamp >= T.", nullptr,
+         K::Text, [](O& o, S v) { o.reconcile_until_ms = time_ms(v); }},
+        {"reconcile-output", nullptr, "FILE",
+         "--reconcile: write every unaccounted offset to FILE as JSON Lines.", nullptr, K::Text,
+         [](O& o, S v) { o.reconcile_output = text(v); }},
         {"archive-dir", "storage", "DIR",
          "Cold tier: directory for archived partitions (one zstd file and manifest each). "
          "Without it there is no cold tier (the demo uses a private directory).",
@@ -368,9 +408,28 @@ void finish_options(AppOptions& o) {
         throw OptionProblem{reason};
     if (!o.read_events && (o.since || o.until))
         throw OptionProblem{"--since and --until are only for --read-events"};
+    const bool range_given = o.reconcile_partition || o.from_offset >= 0 || o.to_offset >= 0 ||
+                             o.reconcile_since_ms > 0 || o.reconcile_until_ms > 0 ||
+                             !o.reconcile_output.empty();
+    if (!o.reconcile && range_given)
+        throw OptionProblem{
+            "--reconcile-partition, --from-offset, --to-offset, --reconcile-since, "
+            "--reconcile-until and --reconcile-output are only for --reconcile"};
+    if (o.reconcile && (o.pg.empty() || o.bootstrap_servers.empty()))
+        throw OptionProblem{
+            "--reconcile needs --pg and --bootstrap-servers (the database and "
+            "the cluster to check against each other)"};
+    if (o.reconcile && (o.demo || o.read_events || o.headless))
+        throw OptionProblem{"--reconcile runs alone: not with --demo, --read-events or --headless"};
+    if (o.from_offset >= 0 && o.to_offset >= 0 && o.to_offset < o.from_offset)
+        throw OptionProblem{"--to-offset " + std::to_string(o.to_offset) +
+                            " is before --from-offset " + std::to_string(o.from_offset)};
+    if (o.reconcile_since_ms > 0 && o.reconcile_until_ms > 0 &&
+        o.reconcile_until_ms <= o.reconcile_since_ms)
+        throw OptionProblem{"--reconcile-until must be after --reconcile-since"};
     if (o.read_events && o.pg.empty())
         throw OptionProblem{"--read-events needs --pg (the database holding --table)"};
-    if (!o.demo && !o.read_events && (o.bootstrap_servers.empty() != o.pg.empty()))
+    if (!o.demo && !o.read_events && !o.reconcile && (o.bootstrap_servers.empty() != o.pg.empty()))
         throw OptionProblem{o.pg.empty()
                                 ? "--pg is needed with --bootstrap-servers (or use --demo)"
                                 : "--bootstrap-servers is needed with --pg (or use --demo)"};

@@ -41,6 +41,15 @@ struct AppOptions {
     std::optional<std::string> since, until;  // event_time bounds, any PostgreSQL time text
     int64_t limit = 0;                        // 0: every matching event
 
+    // --reconcile: check the topic against the tables instead of running the engine
+    bool reconcile = false;
+    std::optional<int32_t> reconcile_partition;  // empty: every partition
+    int64_t from_offset = -1;                    // -1: the log start
+    int64_t to_offset = -1;                      // exclusive; -1: the log end
+    int64_t reconcile_since_ms = 0;              // > 0: a time range, by the messages' timestamps
+    int64_t reconcile_until_ms = 0;
+    std::string reconcile_output;  // JSON Lines of unaccounted offsets; empty: none written
+
     Knobs knobs;
     int drain_timeout_ms = 30000;
 

@@ -203,6 +203,8 @@ void ControlApi::handle_api(const HttpRequest& request, const HttpResponder& res
         return respond(status());
     if (segments.size() == 3 && resource == "snapshot" && method == "GET")
         return respond(json_response(snapshot_to_json(*engine_.snapshot())));
+    if (segments.size() == 3 && resource == "partitions" && method == "GET")
+        return respond(json_response(partitions_to_json(*engine_.snapshot())));
     if (segments.size() == 3 && resource == "knobs" && method == "GET")
         return respond(json_response(knobs_to_json(engine_.knobs())));
     if (segments.size() == 3 && resource == "knobs" && method == "PUT")
@@ -218,9 +220,9 @@ void ControlApi::handle_api(const HttpRequest& request, const HttpResponder& res
         return respond(json_response(QJsonObject{{"state", "draining"}}, 202));
     }
     const bool known = resource == "status" || resource == "snapshot" || resource == "knobs" ||
-                       resource == "drain";
-    respond(error_response(known ? 405 : 404,
-                           known ? "method not allowed on this route" : "no such route"));
+                       resource == "drain" || resource == "partitions";
+    respond(error_response(known ? 405 : 404, known ? "method not allowed on this route"
+                                                    : "no such route"));
 }
 
 void ControlApi::handle_dead_letters(const HttpRequest& request, const QList<QByteArray>& segments,

@@ -22,6 +22,7 @@
 #include "ui/dashboard/dashboard_page.h"
 #include "ui/dead_letters/dead_letter_model.h"
 #include "ui/dead_letters/dead_letter_page.h"
+#include "ui/delivery/delivery_page.h"
 #include "ui/demo/demo_page.h"
 #include "ui/shell/drain_dialog.h"
 #include "ui/session/engine_session.h"
@@ -196,6 +197,8 @@ int main(int argc, char** argv) {
     save(&window, QStringLiteral("04-tuning"));
     window.showPage(demo);
     save(&window, QStringLiteral("05-demo"));
+    window.showPage(window.deliveryPage());
+    save(&window, QStringLiteral("17-delivery"));
     window.showDashboard();
     window.logDock()->show();
     window.logPane()->setMinimumLevel(QtDebugMsg);
@@ -237,6 +240,8 @@ int main(int argc, char** argv) {
     save(&window, QStringLiteral("10-demo-dark"));
     window.showPage(workbench);
     save(&window, QStringLiteral("14-dead-letters-dark"));
+    window.showPage(window.deliveryPage());
+    save(&window, QStringLiteral("18-delivery-dark"));
     QApplication::setPalette(original);
     window.showDashboard();
 

@@ -364,6 +364,7 @@ void KafkaSource::check_gap(int32_t partition, int64_t offset) {
     if (low > expected) {
         const int64_t lost = std::min(offset, low) - expected;
         metrics_.lost_to_retention.fetch_add(lost);
+        lost_[partition] += lost;
         const std::string message = "LOST TO RETENTION: partition " + std::to_string(partition) +
                                     " offsets " + std::to_string(expected) + ".." +
                                     std::to_string(std::min(offset, low) - 1) +
@@ -465,6 +466,12 @@ void KafkaSource::refresh_lag() {
             lag.lag_messages = high >= 0 ? std::max<int64_t>(0, high - from) : 0;
             const int64_t oldest = offsets_.oldest_pending_timestamp(tp.partition);
             lag.lag_seconds = oldest > 0 ? double(now - oldest) / 1000.0 : 0.0;
+            lag.log_start = low;
+            lag.durable = offsets_.commit_point(tp.partition);
+            lag.pending = static_cast<int64_t>(offsets_.in_flight(tp.partition));
+            if (lag.consumed_position >= 0)
+                lag.exposure = std::max<int64_t>(0, lag.consumed_position - from);
+            lag.lost_to_retention = lost_[tp.partition];
             lags.push_back(lag);
         }
     }

@@ -116,6 +116,7 @@ private:
     // Owned by the source thread.
     std::map<int32_t, int64_t> expected_next_;  // per assigned partition: next offset we expect
     std::map<int32_t, int64_t> committed_;      // per partition: last committed offset
+    std::map<int32_t, int64_t> lost_;           // per partition: offsets lost to retention
     std::map<std::string, std::string> applied_fetch_;  // the knobs' fetch settings in use
 
     mutable std::mutex shared_mutex_;  // guards what other threads read

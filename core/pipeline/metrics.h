@@ -85,6 +85,13 @@ struct PartitionLag {
     int64_t end_offset = -1;         // broker's log-end offset (high watermark)
     int64_t lag_messages = 0;        // end_offset - committed
     double lag_seconds = 0;          // age of the oldest uncommitted event the engine has seen
+    // The offset timeline, low to high: log_start <= committed <= durable <= consumed_position
+    // <= end_offset (each -1 while unknown).
+    int64_t log_start = -1;         // broker's first offset: older ones were deleted (retention)
+    int64_t durable = -1;           // every read offset below it is written or dead-lettered
+    int64_t pending = 0;            // read, not yet durable: queued or being written
+    int64_t exposure = 0;           // read but not committed: what a crash now would read again
+    int64_t lost_to_retention = 0;  // offsets the broker deleted before they were read
 };
 
 struct Snapshot {

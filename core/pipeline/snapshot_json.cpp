@@ -103,6 +103,11 @@ const Fields<PartitionLag, int64_t> kLagIntegers = {
     {"committed", &PartitionLag::committed},
     {"end_offset", &PartitionLag::end_offset},
     {"lag_messages", &PartitionLag::lag_messages},
+    {"log_start", &PartitionLag::log_start},
+    {"durable", &PartitionLag::durable},
+    {"pending", &PartitionLag::pending},
+    {"exposure", &PartitionLag::exposure},
+    {"lost_to_retention", &PartitionLag::lost_to_retention},
 };
 
 }  // namespace
@@ -245,6 +250,27 @@ QJsonObject partition_lag_to_json(const PartitionLag& lag) {
     QJsonObject json{{"partition", lag.partition}, {"lag_seconds", lag.lag_seconds}};
     write_all(kLagIntegers, lag, json);
     return json;
+}
+
+QJsonObject partitions_to_json(const Snapshot& snapshot) {
+    QJsonArray partitions;
+    int64_t exposure = 0, pending = 0, lag = 0, lost = 0;
+    for (const auto& partition : snapshot.partitions) {
+        partitions.append(partition_lag_to_json(partition));
+        exposure += partition.exposure;
+        pending += partition.pending;
+        lag += partition.lag_messages;
+        lost += partition.lost_to_retention;
+    }
+    return QJsonObject{{"taken_at_ms", to_epoch_ms(snapshot.taken_at)},
+                       {"state", QString::fromStdString(snapshot.state)},
+                       {"source_paused", snapshot.source_paused},
+                       {"partitions", partitions},
+                       {"totals", QJsonObject{{"partitions", qint64(snapshot.partitions.size())},
+                                              {"exposure", qint64(exposure)},
+                                              {"pending", qint64(pending)},
+                                              {"lag_messages", qint64(lag)},
+                                              {"lost_to_retention", qint64(lost)}}}};
 }
 
 QJsonObject snapshot_to_json(const Snapshot& snapshot) {

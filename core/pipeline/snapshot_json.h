@@ -29,6 +29,9 @@ std::optional<std::vector<KnobChange>> knob_history_from_json(const QJsonArray& 
 
 QJsonObject partition_lag_to_json(const PartitionLag& lag);
 QJsonObject snapshot_to_json(const Snapshot& snapshot);
+// GET /api/v1/partitions: the offset timeline of every assigned partition, and the totals
+// (exposure, pending, lag, lost to retention) over them.
+QJsonObject partitions_to_json(const Snapshot& snapshot);
 // Members missing from `json` keep Snapshot's defaults (an older server may send fewer); a member
 // of the wrong type is an error naming it.
 std::optional<Snapshot> snapshot_from_json(const QJsonObject& json, std::string* error);

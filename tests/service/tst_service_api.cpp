@@ -147,6 +147,39 @@ private slots:
         QCOMPARE(parsed->partitions.size(), size_t(4));
     }
 
+    // The offset timeline at /api/v1/partitions equals the engine's own figures; once everything
+    // is committed, durable, consumed and committed meet at the log end and nothing is exposed.
+    void partitionsTimelineMatchesTheEngine() {
+        const HttpReply reply = get("/api/v1/partitions");
+        QVERIFY2(reply.status == 200, qPrintable(reply.body + reply.error));
+        const QJsonObject timeline = object(reply);
+        const auto snapshot = engine_->snapshot();
+        const auto ends = fixture_->end_offsets();
+        const QJsonArray partitions = timeline.value("partitions").toArray();
+        QCOMPARE(partitions.size(), qsizetype(4));
+        for (const QJsonValue& value : partitions) {
+            const QJsonObject row = value.toObject();
+            const int partition = row.value("partition").toInt();
+            const int64_t end = ends.at(static_cast<size_t>(partition));
+            QVERIFY(end > 0);
+            QCOMPARE(row.value("committed").toInteger(), end);
+            QCOMPARE(row.value("durable").toInteger(), end);
+            QCOMPARE(row.value("consumed_position").toInteger(), end);
+            QCOMPARE(row.value("end_offset").toInteger(), end);
+            QCOMPARE(row.value("log_start").toInteger(), qint64(0));
+            QCOMPARE(row.value("exposure").toInteger(), qint64(0));
+            QCOMPARE(row.value("pending").toInteger(), qint64(0));
+            QCOMPARE(row.value("lost_to_retention").toInteger(), qint64(0));
+            for (const auto& lag : snapshot->partitions)
+                if (lag.partition == partition)
+                    QCOMPARE(row.value("durable").toInteger(), lag.durable);
+        }
+        const QJsonObject totals = timeline.value("totals").toObject();
+        QCOMPARE(totals.value("partitions").toInteger(), qint64(4));
+        QCOMPARE(totals.value("exposure").toInteger(), qint64(0));
+        QCOMPARE(get("/api/v1/partitions", "wrong").status, 401);
+    }
+
     void metricsParseStrictlyAndMatchTheSnapshot() {
         // Idle after everything was committed: the figures hold still while we compare them.
         const auto before = engine_->snapshot();

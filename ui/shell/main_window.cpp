@@ -12,6 +12,7 @@
 #include "ui/shell/console_status_bar.h"
 #include "ui/dashboard/dashboard_page.h"
 #include "ui/dead_letters/dead_letter_page.h"
+#include "ui/delivery/delivery_page.h"
 #include "ui/demo/demo_page.h"
 #include "ui/shell/help_overlay.h"
 #include "ui/session/knob_history_feed.h"
@@ -44,6 +45,7 @@ MainWindow::MainWindow(ConsoleServices services, QWidget* parent)
       tuning_page_(new TuningPage(feed_, knob_history_, services.engine, pages_)),
       demo_page_(new DemoPage(feed_, services.demo, pages_)),
       dead_letter_page_(new DeadLetterPage(pages_)),
+      delivery_page_(new DeliveryPage(feed_, pages_)),
       log_pane_(new LogPane),
       log_dock_(new QDockWidget(tr("Log"), this)),
       help_(nullptr),
@@ -67,6 +69,8 @@ MainWindow::MainWindow(ConsoleServices services, QWidget* parent)
     // The console gives it the running engine's store: setStore().
     addPage(dead_letter_page_, tr("Dead letters"),
             tr("Look at, fix, replay, discard and export what could not be stored"));
+    addPage(delivery_page_, tr("Delivery"),
+            tr("Where every partition's events are: committed, durable, pending, exposure"));
     setPageAvailable(demo_page_, demo_page_->available());
     connect(demo_page_, &DemoPage::availabilityChanged, this,
             [this](bool available) { setPageAvailable(demo_page_, available); });

@@ -16,6 +16,7 @@ namespace spillway {
 class ConsoleStatusBar;
 class DashboardPage;
 class DeadLetterPage;
+class DeliveryPage;
 class DemoControl;
 class DemoPage;
 class EngineControl;
@@ -73,6 +74,7 @@ public:
     TuningPage* tuningPage() const { return tuning_page_; }
     DemoPage* demoPage() const { return demo_page_; }
     DeadLetterPage* deadLetterPage() const { return dead_letter_page_; }
+    DeliveryPage* deliveryPage() const { return delivery_page_; }
     LogPane* logPane() const { return log_pane_; }
     QDockWidget* logDock() const { return log_dock_; }
     HelpOverlay* helpOverlay() const { return help_; }
@@ -105,6 +107,7 @@ private:
     TuningPage* tuning_page_;
     DemoPage* demo_page_;
     DeadLetterPage* dead_letter_page_;
+    DeliveryPage* delivery_page_;
     LogPane* log_pane_;
     QDockWidget* log_dock_;
     HelpOverlay* help_;

@@ -57,6 +57,48 @@ private slots:
         QCOMPARE(back->state, s.state);
     }
 
+    // The offset timeline: every figure per partition, in the snapshot and at /api/v1/partitions
+    // with the totals, and back again on the remote console's side.
+    void offsetTimelineRoundTripsWithTotals() {
+        Snapshot s;
+        PartitionLag first;
+        first.partition = 0;
+        first.log_start = 5;
+        first.committed = 900;
+        first.durable = 950;
+        first.pending = 50;
+        first.consumed_position = 1000;
+        first.end_offset = 1200;
+        first.lag_messages = 300;
+        first.exposure = 100;
+        PartitionLag second = first;
+        second.partition = 1;
+        second.exposure = 20;
+        second.pending = 7;
+        second.lost_to_retention = 42;
+        s.partitions = {first, second};
+        const QJsonObject partitions = partitions_to_json(s);
+        const QJsonObject totals = partitions.value("totals").toObject();
+        QCOMPARE(totals.value("partitions").toInteger(), qint64(2));
+        QCOMPARE(totals.value("exposure").toInteger(), qint64(120));
+        QCOMPARE(totals.value("pending").toInteger(), qint64(57));
+        QCOMPARE(totals.value("lag_messages").toInteger(), qint64(600));
+        QCOMPARE(totals.value("lost_to_retention").toInteger(), qint64(42));
+        const QJsonObject row = partitions.value("partitions").toArray().at(0).toObject();
+        QCOMPARE(row.value("log_start").toInteger(), qint64(5));
+        QCOMPARE(row.value("durable").toInteger(), qint64(950));
+        QCOMPARE(row.value("consumed_position").toInteger(), qint64(1000));
+
+        std::string error;
+        const auto back = snapshot_from_json(snapshot_to_json(s), &error);
+        QVERIFY2(back, error.c_str());
+        QCOMPARE(back->partitions[1].lost_to_retention, int64_t(42));
+        QCOMPARE(back->partitions[1].exposure, int64_t(20));
+        QCOMPARE(back->partitions[0].durable, int64_t(950));
+        QCOMPARE(back->partitions[0].pending, int64_t(50));
+        QCOMPARE(back->partitions[0].log_start, int64_t(5));
+    }
+
     void wrongTypeIsNamed() {
         QJsonObject json = snapshot_to_json(Snapshot{});
         json.insert("written", "many");
