@@ -13,6 +13,7 @@
 #include "core/pipeline/offset_tracker.h"
 #include "core/pipeline/overflow_replayer.h"
 #include "core/pipeline/overflow_spool.h"
+#include "core/pipeline/sink_health.h"
 #include "core/postgres/batch_writer.h"
 #include "core/postgres/pg_connection.h"
 #include "support/pipeline_fixture.h"
@@ -108,7 +109,8 @@ private slots:
         KnobStore knobs;
         Metrics metrics;
         {
-            OverflowReplayer replayer(a, DecoderOptions{}, queue, knobs, metrics);
+            const SinkHealth health;
+            OverflowReplayer replayer(a, DecoderOptions{}, queue, knobs, metrics, health);
             replayer.start();
             QTRY_COMPARE_WITH_TIMEOUT(scalar("SELECT count(*) FROM ev_a"), int64_t(5), 30000);
             QTest::qWait(1500);
@@ -141,7 +143,8 @@ private slots:
         KnobStore knobs;
         Metrics metrics;
         {
-            OverflowReplayer replayer(d, DecoderOptions{}, queue, knobs, metrics);
+            const SinkHealth health;
+            OverflowReplayer replayer(d, DecoderOptions{}, queue, knobs, metrics, health);
             replayer.start();
             QTest::qWait(3000);
             replayer.stop();
