@@ -499,6 +499,28 @@ int64_t TieringJob::restore_partition(const std::string& partition, const std::s
     return restore_locked(partition, actor);
 }
 
+namespace {
+
+// 0 for "<partition>.copy.zst", n for "<partition>.<n>.copy.zst".
+int64_t archive_sequence(const ArchiveManifest& manifest) {
+    const std::string& name = manifest.archive_file;
+    const std::string prefix = manifest.partition + ".";
+    const std::string suffix = ".copy.zst";
+    if (name.size() <= prefix.size() + suffix.size() || name.compare(0, prefix.size(), prefix) != 0)
+        return 0;
+    const std::string middle =
+        name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+    int64_t sequence = 0;
+    for (char c : middle) {
+        if (c < '0' || c > '9' || sequence > 1'000'000'000)
+            return 0;
+        sequence = sequence * 10 + (c - '0');
+    }
+    return sequence;
+}
+
+}  // namespace
+
 int64_t TieringJob::restore_locked(const std::string& partition, const std::string& actor) {
     // The oldest archive of the partition not restored yet (a crash after a restore's commit can
     // leave its file behind); every manifest read was validated field by field.
@@ -509,8 +531,10 @@ int64_t TieringJob::restore_locked(const std::string& partition, const std::stri
         if (candidate.table != options_.events_table || candidate.partition != partition ||
             restored.count(candidate.archive_file))
             continue;
-        if (!manifest || std::tie(candidate.created_at, candidate.archive_file) <
-                             std::tie(manifest->created_at, manifest->archive_file))
+        // Archives made within one second tie on created_at: the numbered name says which came
+        // later ("<partition>.copy.zst" first, then "<partition>.2.copy.zst", ...).
+        if (!manifest || std::make_tuple(candidate.created_at, archive_sequence(candidate)) <
+                             std::make_tuple(manifest->created_at, archive_sequence(*manifest)))
             manifest = std::move(candidate);
     }
     if (!manifest) {

@@ -131,7 +131,7 @@ void DeliveryPage::show_snapshot(const std::shared_ptr<const Snapshot>& snapshot
     }
     QString text = tr("%1 partitions · exposure %2 (a crash now reads them again) · pending %3 · "
                       "lag %4")
-                       .arg(snapshot->partitions.size())
+                       .arg(format_count(int64_t(snapshot->partitions.size())))
                        .arg(format_count(exposure), format_count(pending), format_count(lag));
     if (lost > 0)
         text += tr(" · LOST TO RETENTION %1").arg(format_count(lost));

@@ -220,9 +220,8 @@ private slots:
         table->scrollToBottom();
         const QImage last = table->viewport()->grab().toImage();
         QVERIFY(has_color_near(last, OffsetBarDelegate::pending_color(table->palette())));
-        QVERIFY(view.page.findChild<QLabel*>("delivery_totals")
-                    ->text()
-                    .startsWith("1,000 partitions · exposure 499,500"));
+        const QString totals = view.page.findChild<QLabel*>("delivery_totals")->text();
+        QVERIFY2(totals.startsWith("1,000 partitions · exposure 499,500"), qPrintable(totals));
     }
 };
 
