@@ -20,7 +20,7 @@
 #include "core/postgres/conninfo.h"
 #include "core/postgres/pg_connection.h"
 #include "core/session/session_host.h"
-#include "service/service_endpoint.h"
+#include "app/service/service_endpoint.h"
 
 namespace spillway {
 

@@ -90,7 +90,7 @@ case "$mode" in
       # with the suppression files in tests/sanitizers.
       phase "dev build" build dev
       phase "clang-tidy" run-clang-tidy -quiet -j "$(nproc)" -p "$top/build/dev" \
-        "^$top/(core|service|ui|app)/.*\.cpp\$"
+        "^$top/(core|ui|app)/.*\.cpp\$"
       phase "asan build" build asan
       phase "asan tests" ctest --preset asan
       phase "tsan build" build tsan

@@ -10,8 +10,8 @@
 
 #include "core/pipeline/knobs.h"
 #include "core/pipeline/snapshot_json.h"
-#include "service/api_request.h"
-#include "service/http_server.h"
+#include "app/service/api_request.h"
+#include "app/service/http_server.h"
 
 using namespace spillway;
 

@@ -1,6 +1,6 @@
 #pragma once
 // The dead-letter workbench on a remote engine: every operation is a request to the engine's
-// control API under /api/v1/dead-letters (see service/control_api.cpp), with the values as
+// control API under /api/v1/dead-letters (see app/service/control_api.cpp), with the values as
 // core/dead_letters/dead_letter_json.h writes them. Calls block: the store lives on
 // DeadLetterService's worker thread, where it makes its own network manager and waits in a local
 // event loop.

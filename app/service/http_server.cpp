@@ -1,7 +1,7 @@
 // The libmicrohttpd glue: one Exchange per request, created when the library has read the request
 // line, admitted or refused on its head, given its body, handed to the handler, suspended until
 // the handler answers (from any thread) and answered with Connection: close.
-#include "service/http_server.h"
+#include "app/service/http_server.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>

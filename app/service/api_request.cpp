@@ -1,4 +1,4 @@
-#include "service/api_request.h"
+#include "app/service/api_request.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

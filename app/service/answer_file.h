@@ -5,7 +5,7 @@
 #include <memory>
 #include <ostream>
 
-#include "service/http_server.h"
+#include "app/service/http_server.h"
 
 namespace spillway {
 

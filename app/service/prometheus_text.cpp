@@ -1,4 +1,4 @@
-#include "service/prometheus_text.h"
+#include "app/service/prometheus_text.h"
 
 #include <array>
 #include <charconv>

@@ -1,12 +1,12 @@
-#include "service/service_endpoint.h"
+#include "app/service/service_endpoint.h"
 
 #include <QHostAddress>
 #include <stdexcept>
 
 #include "core/common/secrets.h"
 #include "core/pipeline/engine.h"
-#include "service/control_api.h"
-#include "service/http_server.h"
+#include "app/service/control_api.h"
+#include "app/service/http_server.h"
 
 namespace spillway {
 

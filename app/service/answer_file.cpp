@@ -1,4 +1,4 @@
-#include "service/answer_file.h"
+#include "app/service/answer_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>

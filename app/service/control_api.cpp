@@ -1,4 +1,4 @@
-#include "service/control_api.h"
+#include "app/service/control_api.h"
 
 #include <unistd.h>
 #include <QCryptographicHash>
@@ -15,9 +15,9 @@
 #include "core/pipeline/engine.h"
 #include "core/pipeline/snapshot_json.h"
 #include "core/postgres/pg_connection.h"
-#include "service/answer_file.h"
-#include "service/api_request.h"
-#include "service/prometheus_text.h"
+#include "app/service/answer_file.h"
+#include "app/service/api_request.h"
+#include "app/service/prometheus_text.h"
 
 Q_LOGGING_CATEGORY(lcApi, "spillway.api", QtWarningMsg)
 

@@ -11,7 +11,7 @@
 
 #include "core/dead_letters/dead_letter_store.h"
 #include "core/tiering/tier_snapshot.h"
-#include "service/http_server.h"
+#include "app/service/http_server.h"
 
 namespace spillway {
 
