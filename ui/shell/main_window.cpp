@@ -122,9 +122,11 @@ void MainWindow::build_docks_and_actions() {
         navigation_->addTool(tr("Log"), tr("Show or hide the log (Ctrl+L)"), true);
     log_button->setObjectName(QStringLiteral("nav_log"));
     connect(log_button, &QToolButton::toggled, log_dock_, &QDockWidget::setVisible);
-    connect(log_dock_, &QDockWidget::visibilityChanged, log_button, [this, log_button] {
+    // The signal's own argument, not log_dock_: the dock still signals while ~QWidget tears
+    // the window down, when `this` is no longer a MainWindow.
+    connect(log_dock_, &QDockWidget::visibilityChanged, log_button, [log_button](bool visible) {
         const QSignalBlocker blocker(log_button);
-        log_button->setChecked(log_dock_->isVisible());
+        log_button->setChecked(visible);
     });
     QToolButton* profiles_button =
         navigation_->addTool(tr("Connect…"), tr("Connection profiles (Ctrl+O)"), false);

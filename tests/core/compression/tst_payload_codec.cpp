@@ -41,7 +41,8 @@ private slots:
             << QByteArray::fromStdString(generator_events(1, 5000, 9'000'001).front());
         QTest::newRow("unicode and escapes")
             << QByteArray("{\"event_id\":\"\xc3\xa9\xe2\x82\xac\",\"s\":\"a\\u0000b\\\"\\n\"}");
-        QTest::newRow("NUL and high bytes") << QByteArray("{\"x\":\"\0\xff\xfe\"}", 14);
+        static constexpr char nul_and_high[] = "{\"x\":\"\0\xff\xfe\"}";
+        QTest::newRow("NUL and high bytes") << QByteArray(nul_and_high, sizeof nul_and_high - 1);
         QTest::newRow("1 MiB") << QByteArray(1 << 20, 'x');
     }
     void roundTripsByteForByte() {
