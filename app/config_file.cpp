@@ -10,8 +10,9 @@
 #include <sstream>
 
 #include "app/option_table.h"
-#include "core/kafka/kafka_property_check.h"
+#include "core/common/errno_text.h"
 #include "core/common/secrets.h"
+#include "core/kafka/kafka_property_check.h"
 
 namespace spillway {
 
@@ -19,61 +20,61 @@ namespace {
 
 const char* type_name(const toml::node& node) {
     switch (node.type()) {
-    case toml::node_type::string:
-        return "a string";
-    case toml::node_type::integer:
-        return "an integer";
-    case toml::node_type::floating_point:
-        return "a number";
-    case toml::node_type::boolean:
-        return "a boolean";
-    case toml::node_type::table:
-        return "a table";
-    case toml::node_type::array:
-        return "an array";
-    default:
-        return "a date or time";
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a number";
+        case toml::node_type::boolean:
+            return "a boolean";
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::array:
+            return "an array";
+        default:
+            return "a date or time";
     }
 }
 
 const char* expected(OptionKind kind) {
     switch (kind) {
-    case OptionKind::Flag:
-        return "true or false";
-    case OptionKind::Integer:
-        return "an integer";
-    case OptionKind::Number:
-        return "a number";
-    default:
-        return "a string";
+        case OptionKind::Flag:
+            return "true or false";
+        case OptionKind::Integer:
+            return "an integer";
+        case OptionKind::Number:
+            return "a number";
+        default:
+            return "a string";
     }
 }
 
 // The node's value as the text a command-line option would carry, if its type fits `kind`.
 std::optional<std::string> as_text(const toml::node& node, OptionKind kind) {
     switch (kind) {
-    case OptionKind::Flag:
-        if (auto value = node.value_exact<bool>())
-            return *value ? "true" : "false";
-        return std::nullopt;
-    case OptionKind::Integer:
-        if (auto value = node.value_exact<int64_t>())
-            return std::to_string(*value);
-        return std::nullopt;
-    case OptionKind::Number:
-        if (auto value = node.value_exact<int64_t>())
-            return std::to_string(*value);
-        if (auto value = node.value_exact<double>()) {
-            std::ostringstream text;
-            text.precision(17);
-            text << *value;
-            return text.str();
-        }
-        return std::nullopt;
-    default:
-        if (auto value = node.value_exact<std::string>())
-            return *value;
-        return std::nullopt;
+        case OptionKind::Flag:
+            if (auto value = node.value_exact<bool>())
+                return *value ? "true" : "false";
+            return std::nullopt;
+        case OptionKind::Integer:
+            if (auto value = node.value_exact<int64_t>())
+                return std::to_string(*value);
+            return std::nullopt;
+        case OptionKind::Number:
+            if (auto value = node.value_exact<int64_t>())
+                return std::to_string(*value);
+            if (auto value = node.value_exact<double>()) {
+                std::ostringstream text;
+                text.precision(17);
+                text << *value;
+                return text.str();
+            }
+            return std::nullopt;
+        default:
+            if (auto value = node.value_exact<std::string>())
+                return *value;
+            return std::nullopt;
     }
 }
 
@@ -96,7 +97,7 @@ public:
         std::ifstream file(path_);
         if (!file) {
             lines_.push_back(0);
-            problems_.push_back(path_ + ": cannot read: " + std::strerror(errno));
+            problems_.push_back(path_ + ": cannot read: " + errno_text());
             return problems_;
         }
         toml::table root;
@@ -150,6 +151,7 @@ private:
         std::stable_sort(order.begin(), order.end(),
                          [this](size_t a, size_t b) { return lines_[a] < lines_[b]; });
         std::vector<std::string> sorted;
+        sorted.reserve(order.size());
         for (size_t i : order)
             sorted.push_back(problems_[i]);
         return sorted;

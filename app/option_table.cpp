@@ -52,7 +52,7 @@ bool flag(const std::string& value) {
 }
 
 std::string table_name(const std::string& value) {
-    const std::string name = text(value);
+    std::string name = text(value);
     // The audit table is <dead-letter table>_audit: keep room for the suffix within PostgreSQL's
     // 63-character identifiers, so the name is never silently truncated.
     if (!valid_table_name(name) || name.size() - name.find('.') > 57)
@@ -65,7 +65,7 @@ std::string table_name(const std::string& value) {
 // Kafka's own rule for topic names. The writers store the topic with every row, so it must
 // never carry a quote or a backslash into SQL text.
 std::string topic_name(const std::string& value) {
-    const std::string name = text(value);
+    std::string name = text(value);
     const bool legal = name.size() <= 249 && name != "." && name != ".." &&
                        std::all_of(name.begin(), name.end(), [](char c) {
                            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' ||
@@ -80,7 +80,7 @@ std::string topic_name(const std::string& value) {
 
 // "ADDR:PORT" with an IP address (IPv6 in brackets) or localhost; port 0 picks a free one.
 std::string listen_address(const std::string& value) {
-    const std::string address = text(value);
+    std::string address = text(value);
     const auto colon = address.rfind(':');
     if (colon == std::string::npos || colon == 0)
         throw OptionProblem{"\"" + address + "\" is not ADDR:PORT (e.g. 127.0.0.1:9464)"};
@@ -358,7 +358,7 @@ const std::vector<OptionDefinition>& option_definitions() {
          [](O& o, S v) { o.partition_horizon_days = int(integer(v, 0, 36500)); }},
         {"tiering-interval-s", "storage", "S",
          "How often the tiering job looks for partitions to archive.", "3600", K::Integer,
-         [](O& o, S v) { o.tiering_interval_s = int(integer(v, 1, 7 * 86400)); }},
+         [](O& o, S v) { o.tiering_interval_s = int(integer(v, 1, 7LL * 86400)); }},
         {"price-hot", "storage", "USD", "Hot tier price, USD per GiB-month (default: AWS EBS gp3).",
          "0.08", K::Number, [](O& o, S v) { o.price_hot = number(v, 0, 1000); }},
         {"price-cold", "storage", "USD",

@@ -2,10 +2,12 @@
 # One entry point for a fresh Debian 12 machine:
 #   packaging/setup.sh demo   install packages, build, run the embedded demo
 #                             (GUI when a display is available, else headless)
-#   packaging/setup.sh test   install packages, build, run the whole test suite (what CI runs)
+#   packaging/setup.sh test   install packages, build, run the whole test suite, clang-tidy,
+#                             the suite again under ASan+UBSan and the threaded tests under TSan
+#                             (what CI runs)
 #   packaging/setup.sh build  install packages and build only
-#   packaging/setup.sh checks install packages, run clang-tidy, the suite under ASan+UBSan and
-#                             the threaded tests under TSan
+#   packaging/setup.sh checks the same as test without the plain suite: clang-tidy, ASan+UBSan
+#                             and TSan only
 # Extra arguments after `demo` are passed to spillway (e.g. --events 200000).
 set -euo pipefail
 
@@ -77,25 +79,21 @@ case "$mode" in
         failed+=("$name")
       fi
     }
+    # Integration tests start private PostgreSQL servers and mock Kafka clusters on 127.0.0.1;
+    # two at a time fit the 2-core CI machine. The sanitizer trees build at -O1 -g1 without
+    # benchmarks or tools; their test presets set ASAN/UBSAN/LSAN/TSAN_OPTIONS, with the reasons
+    # for each setting in tests/sanitizers. The TSan tree builds only what its tests need
+    # (target tsan_tests: the unit tests and the tests that drive the threaded pipeline and its
+    # faults).
+    phase "dev build" build dev
     if [ "$mode" = test ]; then
-      # Integration tests start private PostgreSQL servers and mock Kafka clusters on
-      # 127.0.0.1; two at a time fit the 2-core CI machine.
-      phase "dev build" build dev
       phase "dev tests" ctest --preset dev
-    else
-      # The deeper checks, not yet part of CI (see README "Development"): clang-tidy over the
-      # project's own sources with the checks in .clang-tidy, using the dev tree's compile
-      # commands; the whole suite under ASan+UBSan; the threaded tests under TSan. Sanitizer
-      # trees: -O1 -g1, no benchmarks or tools; the test presets set ASAN/UBSAN/LSAN/TSAN_OPTIONS
-      # with the suppression files in tests/sanitizers.
-      phase "dev build" build dev
-      phase "clang-tidy" run-clang-tidy -quiet -j "$(nproc)" -p "$top/build/dev" \
-        "^$top/(core|ui|app)/.*\.cpp\$"
-      phase "asan build" build asan
-      phase "asan tests" ctest --preset asan
-      phase "tsan build" build tsan
-      phase "tsan tests" ctest --preset tsan
     fi
+    phase "clang-tidy" python3 "$here/run_clang_tidy.py" "$top" "$top/build/dev" "$(nproc)"
+    phase "asan build" build asan
+    phase "asan tests" ctest --preset asan
+    phase "tsan build" build tsan
+    phase "tsan tests" ctest --preset tsan
     if [ "${#failed[@]}" -gt 0 ]; then
       echo "== failed: ${failed[*]}" >&2
       exit 1

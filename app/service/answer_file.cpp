@@ -1,4 +1,5 @@
 #include "app/service/answer_file.h"
+#include "core/common/errno_text.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -16,7 +17,7 @@ namespace spillway {
 // A write-only stream buffer over a file descriptor, 64 KiB at a time.
 class AnswerFile::Buffer : public std::streambuf {
 public:
-    explicit Buffer(int fd) : fd_(fd), space_(64 * 1024) {
+    explicit Buffer(int fd) : fd_(fd), space_(size_t{64} * 1024) {
         setp(space_.data(), space_.data() + space_.size());
     }
     ~Buffer() override {
@@ -76,7 +77,7 @@ AnswerFile::AnswerFile() {
     const int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0)
         throw std::runtime_error("cannot make a temporary file in " + directory + ": " +
-                                 std::strerror(errno));
+                                 errno_text());
     buffer_ = std::make_unique<Buffer>(fd);
     stream_ = std::make_unique<std::ostream>(buffer_.get());
 }
@@ -91,13 +92,13 @@ void AnswerFile::hand_over(HttpResponse& response) {
     stream_->flush();
     if (!*stream_ || buffer_->failed())
         throw std::runtime_error(std::string("cannot write the temporary answer file: ") +
-                                 std::strerror(buffer_->error()));
+                                 errno_text(buffer_->error()));
     const int fd = buffer_->release();
     if (::lseek(fd, 0, SEEK_SET) != 0) {
         const int error = errno;
         ::close(fd);
         throw std::runtime_error(std::string("cannot rewind the temporary answer file: ") +
-                                 std::strerror(error));
+                                 errno_text(error));
     }
     response.body_file = fd;
     response.file_size = buffer_->written();

@@ -2,6 +2,7 @@
 // line, admitted or refused on its head, given its body, handed to the handler, suspended until
 // the handler answers (from any thread) and answered with Connection: close.
 #include "app/service/http_server.h"
+#include "core/common/errno_text.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -270,7 +271,7 @@ void HttpServer::start(const QHostAddress& address, quint16 port) {
                          MHD_OPTION_END);
     if (!state_->daemon)
         throw std::runtime_error("cannot listen on " + address.toString().toStdString() + ":" +
-                                 std::to_string(port) + ": " + std::strerror(errno));
+                                 std::to_string(port) + ": " + errno_text());
     const MHD_DaemonInfo* info = MHD_get_daemon_info(state_->daemon, MHD_DAEMON_INFO_BIND_PORT);
     port_ = info ? info->port : port;
 }

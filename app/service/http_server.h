@@ -65,7 +65,7 @@ struct HttpServerLimits {
     // every slot (and /metrics) from the others.
     unsigned max_connections_per_address = 16;
     unsigned idle_timeout_s = 30;       // no byte received or sent for this long: closed
-    size_t max_head_bytes = 64 * 1024;  // request line and headers (431 beyond)
+    size_t max_head_bytes = size_t{64} * 1024;  // request line and headers (431 beyond)
 };
 
 class HttpServer {

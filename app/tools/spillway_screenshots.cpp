@@ -43,7 +43,7 @@ using namespace spillway;
 namespace {
 
 QString output_dir() {
-    const QString dir =
+    QString dir =
         qEnvironmentVariable("SPILLWAY_SCREENSHOT_DIR", QStringLiteral("/tmp/spillway-screens"));
     QDir().mkpath(dir);
     return dir;

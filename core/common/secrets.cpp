@@ -1,4 +1,5 @@
 #include "core/common/secrets.h"
+#include "core/common/errno_text.h"
 
 #include <sys/stat.h>
 
@@ -11,8 +12,8 @@
 #include <fstream>
 #include <mutex>
 #include <set>
-#include <vector>
 #include <stdexcept>
+#include <vector>
 
 namespace spillway {
 
@@ -97,7 +98,7 @@ std::string describe_kafka_properties(const std::map<std::string, std::string>& 
 std::string owner_only_problem(const std::string& path) {
     struct stat status {};
     if (::stat(path.c_str(), &status) != 0)
-        return path + ": " + std::strerror(errno);
+        return path + ": " + errno_text();
     if ((status.st_mode & 077) != 0)
         return path + " has mode " + octal_mode(status.st_mode) +
                ": group and others must have no access to it (chmod 600 " + path + ")";
@@ -111,13 +112,14 @@ std::string read_secret_file(const std::string& path, bool owner_only) {
     }
     std::ifstream file(path);
     if (!file)
-        throw std::runtime_error(path + ": " + std::strerror(errno));
+        throw std::runtime_error(path + ": " + errno_text());
     std::string line;
     std::getline(file, line);
     const auto first = line.find_first_not_of(" \t\r\n");
     const auto last = line.find_last_not_of(" \t\r\n");
     if (first == std::string::npos)
-        throw std::runtime_error(path + ": the file is empty (expected the secret on its first line)");
+        throw std::runtime_error(path +
+                                 ": the file is empty (expected the secret on its first line)");
     std::string secret = line.substr(first, last - first + 1);
     register_secret(secret);
     return secret;

@@ -169,6 +169,7 @@ void DeadLetterStore::replay_chunk(const std::vector<DeadLetterEntry>& entries, 
     // An entry that was dead-lettered again has one more attempt on its row; the others are
     // stored (new or already there).
     std::vector<int64_t> candidate_ids;
+    candidate_ids.reserve(candidates.size());
     for (const Candidate& candidate : candidates)
         candidate_ids.push_back(candidate.entry->id);
     struct After {

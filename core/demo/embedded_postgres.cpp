@@ -1,5 +1,6 @@
 #include "core/demo/embedded_postgres.h"
 
+#include "core/common/errno_text.h"
 #include "core/common/logging.h"
 
 #include <QLoggingCategory>
@@ -44,10 +45,6 @@ constexpr const char* kRunDirPrefix = "spillway-pg-";
 constexpr auto kStaleAge = 10min;
 constexpr int kPortAttempts = 5;
 constexpr std::size_t kLogTail = 2048;
-
-std::string errno_text() {
-    return std::generic_category().message(errno);
-}
 
 std::string tail(const std::string& text, std::size_t size = kLogTail) {
     return text.size() <= size ? text : "..." + text.substr(text.size() - size);
@@ -331,6 +328,8 @@ std::string EmbeddedPostgres::conninfo() const {
 }
 
 void EmbeddedPostgres::make_run_dir() {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): getenv races only with setenv, which nothing here
+    // calls
     const char* tmpdir = std::getenv("TMPDIR");
     const fs::path base = !options_.base_dir.empty() ? options_.base_dir
                           : (tmpdir && *tmpdir)      ? tmpdir
@@ -531,6 +530,7 @@ void EmbeddedPostgres::create_database() {
 // locks (malloc's, NSS's) at that moment, so the child makes only async-signal-safe calls.
 pid_t EmbeddedPostgres::spawn(const std::vector<std::string>& args, int output_fd) const {
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (const auto& arg : args)
         argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
@@ -546,6 +546,7 @@ pid_t EmbeddedPostgres::spawn(const std::vector<std::string>& args, int output_f
 
     sigset_t none;
     ::sigemptyset(&none);
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): the forked child has one thread
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     const int null = ::open("/dev/null", O_RDONLY);
     if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(output_fd, 1) < 0 || ::dup2(output_fd, 2) < 0)

@@ -33,7 +33,7 @@ std::string validate(const Knobs& k) {
                std::to_string(k.writer_concurrency) + ")";
     if (k.queue_capacity_events < 1)
         return "queue_capacity_events must be at least 1";
-    if (k.queue_capacity_bytes < 64 * 1024 || k.queue_capacity_bytes > kMaxQueueCapacityBytes)
+    if (k.queue_capacity_bytes < size_t{64} * 1024 || k.queue_capacity_bytes > kMaxQueueCapacityBytes)
         return "queue_capacity_bytes must be between 65536 and " +
                std::to_string(kMaxQueueCapacityBytes) + " (got " +
                std::to_string(k.queue_capacity_bytes) + ")";
@@ -42,7 +42,7 @@ std::string validate(const Knobs& k) {
     return validate_fetch(k.fetch);
 }
 
-KnobStore::KnobStore(Knobs initial) : current_(std::make_shared<const Knobs>(initial)) {}
+KnobStore::KnobStore(const Knobs& initial) : current_(std::make_shared<const Knobs>(initial)) {}
 
 std::shared_ptr<const Knobs> KnobStore::current() const {
     std::lock_guard lock(mutex_);

@@ -60,7 +60,7 @@ struct KnobChange {
 
 class KnobStore {
 public:
-    explicit KnobStore(Knobs initial = {});
+    explicit KnobStore(const Knobs& initial = {});
 
     std::shared_ptr<const Knobs> current() const;
     // Applies a new set if valid; returns the reason when refused (the knobs stay as they were).

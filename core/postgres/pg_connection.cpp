@@ -7,8 +7,8 @@
 
 namespace spillway {
 
-PgError::PgError(std::string what, std::string sqlstate, std::string detail, bool connection_lost)
-    : std::runtime_error(std::move(what)),
+PgError::PgError(const std::string& what, std::string sqlstate, std::string detail, bool connection_lost)
+    : std::runtime_error(what),
       sqlstate_(std::move(sqlstate)),
       detail_(std::move(detail)),
       connection_lost_(connection_lost) {}

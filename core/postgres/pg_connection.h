@@ -25,7 +25,7 @@ enum class PgErrorClass {
 
 class PgError : public std::runtime_error {
 public:
-    PgError(std::string what, std::string sqlstate, std::string detail, bool connection_lost);
+    PgError(const std::string& what, std::string sqlstate, std::string detail, bool connection_lost);
     const std::string& sqlstate() const { return sqlstate_; }
     const std::string& detail() const { return detail_; }
     bool connection_lost() const { return connection_lost_; }

@@ -1,4 +1,5 @@
 #include "core/tiering/archive_file.h"
+#include "core/common/errno_text.h"
 
 #include <zstd.h>
 #include <QCryptographicHash>
@@ -16,7 +17,7 @@ namespace spillway {
 namespace {
 
 std::runtime_error file_error(const std::string& what, const std::string& path) {
-    return std::runtime_error(what + " " + path + ": " + std::strerror(errno));
+    return std::runtime_error(what + " " + path + ": " + errno_text());
 }
 
 // A rename is durable only once the directory entry is on disk too.

@@ -142,7 +142,7 @@ ArchiveManifest manifest_from_json(const std::string& json, const std::string& s
                                  " is not a JSON object: " + error.errorString().toStdString());
     const QJsonObject object = document.object();
     const auto field = [&](const char* name) {
-        const QJsonValue value = object.value(QLatin1String(name));
+        QJsonValue value = object.value(QLatin1String(name));
         if (value.isUndefined())
             throw std::runtime_error("manifest " + source + " lacks \"" + name + "\"");
         return value;
@@ -192,7 +192,7 @@ std::string next_archive_file_path(const std::string& directory, const std::stri
                                    const std::set<std::string>& taken) {
     for (int n = 1; n < 1000000; ++n) {
         const std::string stem = n == 1 ? partition : partition + "." + std::to_string(n);
-        const std::string file = archive_file_path(directory, stem);
+        std::string file = archive_file_path(directory, stem);
         if (!taken.count(std::filesystem::path(file).filename().string()) &&
             !std::filesystem::exists(file) && !std::filesystem::exists(file + ".part") &&
             !std::filesystem::exists(manifest_file_path(directory, stem)))

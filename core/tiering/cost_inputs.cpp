@@ -12,9 +12,9 @@ IngestFigures ingest_figures(const Snapshot& snapshot) {
     // event), else by events.
     if (snapshot.payload_raw_bytes > 0)
         figures.dedup_factor = double(snapshot.payload_raw_bytes + snapshot.dedup_saved_bytes) /
-                               snapshot.payload_raw_bytes;
+                               double(snapshot.payload_raw_bytes);
     else if (snapshot.written > 0)
-        figures.dedup_factor = double(snapshot.written + snapshot.duplicates) / snapshot.written;
+        figures.dedup_factor = double(snapshot.written + snapshot.duplicates) / double(snapshot.written);
     return figures;
 }
 
@@ -22,7 +22,7 @@ CostInputs cost_inputs(const TierSnapshot& tiers, const IngestFigures& ingest) {
     CostInputs inputs;
     inputs.hot_bytes = double(tiers.hot_bytes);
     inputs.cold_bytes = double(tiers.cold_bytes);
-    const double bytes_per_row = tiers.hot_rows > 0 ? double(tiers.hot_bytes) / tiers.hot_rows : 0;
+    const double bytes_per_row = tiers.hot_rows > 0 ? double(tiers.hot_bytes) / double(tiers.hot_rows) : 0;
     inputs.hot_bytes_per_day = bytes_per_row * ingest.rows_per_day;
     inputs.compression_factor = ingest.compression_factor;
     inputs.dedup_factor = ingest.dedup_factor;

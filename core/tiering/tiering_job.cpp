@@ -159,6 +159,7 @@ std::vector<std::string> TieringJob::attached_partitions() {
         "WHERE i.inhparent = $1::regclass ORDER BY c.relname",
         {quote_table_name(options_.events_table)});
     std::vector<std::string> names;
+    names.reserve(rows.size());
     for (const auto& row : rows)
         names.push_back(schema_prefix(options_.events_table) + text(row[0]));
     return names;
@@ -171,6 +172,7 @@ std::vector<std::string> TieringJob::copy_columns() {
         "AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
         {quote_table_name(options_.events_table)});
     std::vector<std::string> columns;
+    columns.reserve(rows.size());
     for (const auto& row : rows)
         columns.push_back(text(row[0]));
     if (columns.empty())
@@ -369,7 +371,7 @@ ArchiveManifest TieringJob::archive_partition(const std::string& partition,
         next_archive_file_path(options_.archive_dir, partition, restored_files());
     const int64_t move = start_move(partition, Tier::Hot, Tier::Cold, actor, file);
     try {
-        const ArchiveManifest manifest = export_partition(move, partition, file);
+        ArchiveManifest manifest = export_partition(move, partition, file);
         finish_drop(move, partition, manifest.rows);
         hook("dropped");
         qCInfo(lcTiering) << "archived" << partition.c_str() << manifest.rows << "rows,"

@@ -50,7 +50,7 @@ void BarChartCard::setCategories(const QStringList& categories) {
     plot_->xAxis->setRange(-0.6, double(categories.size()) - 0.4);
 }
 
-void BarChartCard::setValueTicker(QSharedPointer<QCPAxisTicker> ticker) {
+void BarChartCard::setValueTicker(const QSharedPointer<QCPAxisTicker>& ticker) {
     ticker->setTickCount(4);
     plot_->yAxis->setTicker(ticker);
 }

@@ -28,7 +28,7 @@ public:
     BarChartCard(const QString& title, const QString& plot_name, QWidget* parent = nullptr);
 
     void setCategories(const QStringList& categories);
-    void setValueTicker(QSharedPointer<QCPAxisTicker> ticker);
+    void setValueTicker(const QSharedPointer<QCPAxisTicker>& ticker);
     int addSeries(const QString& name, ColorRole color);
     // One value per category, in setCategories order.
     void setValues(int series, const QVector<double>& values);

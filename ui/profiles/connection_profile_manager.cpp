@@ -93,7 +93,7 @@ void ConnectionProfileManager::reload() {
 }
 
 void ConnectionProfileManager::select(const QString& name) {
-    const int row = names_->stringList().indexOf(name);
+    const int row = int(names_->stringList().indexOf(name));
     if (row >= 0)
         list_->setCurrentIndex(names_->index(row));
 }

@@ -89,7 +89,7 @@ QString secret_key(const QString& profile_name, const char* which) {
 }
 
 void save_profile(ConnectionProfileStore& store, SecretStore& secrets, ConnectionProfile profile,
-                  std::function<void(const ConnectionProfile&, const QString&)> done) {
+                  const std::function<void(const ConnectionProfile&, const QString&)>& done) {
     const std::optional<ConnectionProfile> before = store.load(profile.name);
     // An empty password field on an existing profile means "unchanged".
     const bool new_kafka = !profile.kafka_password.isEmpty();
@@ -174,8 +174,9 @@ PasswordPrompt dialog_password_prompt(QWidget* parent) {
     };
 }
 
-void resolve_secrets(SecretStore& secrets, ConnectionProfile profile, PasswordPrompt prompt,
-                     std::function<void(std::optional<ConnectionProfile>, const QString&)> done) {
+void resolve_secrets(
+    SecretStore& secrets, ConnectionProfile profile, const PasswordPrompt& prompt,
+    const std::function<void(std::optional<ConnectionProfile>, const QString&)>& done) {
     struct Need {
         QString* field;
         QString key;

@@ -46,8 +46,9 @@ QString secret_key(const QString& profile_name, const char* which);
 // Saves the profile without its passwords, and the passwords in the keychain. If the keychain
 // cannot take them, the profile is saved to ask each time instead, and `done` says why.
 // Passwords left empty on a profile that had them keep the stored ones.
-void save_profile(ConnectionProfileStore& store, SecretStore& secrets, ConnectionProfile profile,
-                  std::function<void(const ConnectionProfile& saved, const QString& note)> done);
+void save_profile(
+    ConnectionProfileStore& store, SecretStore& secrets, ConnectionProfile profile,
+    const std::function<void(const ConnectionProfile& saved, const QString& note)>& done);
 
 // Asks for a password: nullopt when the person cancelled. `what` is e.g. "PostgreSQL password
 // for ingest@db:5432".
@@ -56,7 +57,8 @@ PasswordPrompt dialog_password_prompt(QWidget* parent);
 
 // Fills the profile's passwords from the keychain, asking (prompt) for any it does not give.
 // done(profile, "") when complete, done(nullopt, why) when cancelled.
-void resolve_secrets(SecretStore& secrets, ConnectionProfile profile, PasswordPrompt prompt,
-                     std::function<void(std::optional<ConnectionProfile>, const QString&)> done);
+void resolve_secrets(
+    SecretStore& secrets, ConnectionProfile profile, const PasswordPrompt& prompt,
+    const std::function<void(std::optional<ConnectionProfile>, const QString&)>& done);
 
 }  // namespace spillway

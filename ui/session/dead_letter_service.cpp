@@ -51,7 +51,7 @@ void DeadLetterService::post(Task task) {
     wake_.notify_one();
 }
 
-void DeadLetterService::post_to_gui(QPointer<QObject> receiver, std::function<void()> call) {
+void DeadLetterService::post_to_gui(const QPointer<QObject>& receiver, std::function<void()> call) {
     // Queued on the service, which outlives its worker; the receiver is checked on the GUI thread,
     // where it is deleted.
     QMetaObject::invokeMethod(
@@ -63,7 +63,7 @@ void DeadLetterService::post_to_gui(QPointer<QObject> receiver, std::function<vo
         Qt::QueuedConnection);
 }
 
-void DeadLetterService::report_failure(QPointer<QObject> receiver, const QString& message,
+void DeadLetterService::report_failure(const QPointer<QObject>& receiver, const QString& message,
                                        std::function<void(const QString&)> on_failure) {
     qCWarning(lcConsole) << "dead-letter workbench:" << message;
     QMetaObject::invokeMethod(

@@ -65,7 +65,7 @@ public:
 
     // Calls `call` on the GUI thread if `receiver` still exists then: for progress from inside a
     // request. Safe from the worker thread.
-    void post_to_gui(QPointer<QObject> receiver, std::function<void()> call);
+    void post_to_gui(const QPointer<QObject>& receiver, std::function<void()> call);
     // True once the service is being destroyed: long requests check it to end early.
     bool stopping() const { return stopping_.load(); }
     // Requests queued or running.
@@ -81,7 +81,7 @@ private:
     using Task = std::function<void(DeadLetterBackend*, const QString& store_problem)>;
     void post(Task task);
     void worker();
-    void report_failure(QPointer<QObject> receiver, const QString& message,
+    void report_failure(const QPointer<QObject>& receiver, const QString& message,
                         std::function<void(const QString&)> on_failure);
 
     const BackendFactory make_backend_;

@@ -202,7 +202,7 @@ std::vector<DeadLetterSummary> RemoteDeadLetterStore::page(const DeadLetterFilte
         call_json("GET", kRoot, query).toObject().value(QStringLiteral("entries")).toArray();
     std::vector<DeadLetterSummary> summaries;
     summaries.reserve(size_t(entries.size()));
-    for (const QJsonValue& entry : entries) {
+    for (const QJsonValue entry : entries) {
         std::string error;
         summaries.push_back(parsed(dead_letter_summary_from_json(entry.toObject(), &error), error,
                                    "a dead-letter summary"));
@@ -337,7 +337,7 @@ std::vector<DeadLetterAuditRow> RemoteDeadLetterStore::audit_log(int limit) {
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("limit"), QString::number(std::clamp(limit, 1, 10000)));
     std::vector<DeadLetterAuditRow> rows;
-    for (const QJsonValue& row :
+    for (const QJsonValue row :
          call_json("GET", kRoot + QStringLiteral("/audit"), query).toArray()) {
         std::string error;
         rows.push_back(parsed(audit_row_from_json(row.toObject(), &error), error, "an audit row"));

@@ -66,7 +66,7 @@ QString describe_api_failure(const QByteArray& method, const QUrl& url, int http
 }
 
 void probe_remote_engine(QNetworkAccessManager& network, const QUrl& base, const QString& token,
-                         QObject* context, std::function<void(const ConnectionCheck&)> done,
+                         QObject* context, const std::function<void(const ConnectionCheck&)>& done,
                          std::chrono::milliseconds timeout) {
     const QUrl url = api_url(base, QStringLiteral("/api/v1/status"));
     QNetworkReply* reply = network.get(api_request(url, token, timeout));

@@ -33,7 +33,7 @@ QString describe_api_failure(const QByteArray& method, const QUrl& url, int http
 // "Test connection" for a remote engine profile: GET /api/v1/status. `done` runs on `context`'s
 // thread, unless `context` is gone by then.
 void probe_remote_engine(QNetworkAccessManager& network, const QUrl& base, const QString& token,
-                         QObject* context, std::function<void(const ConnectionCheck&)> done,
+                         QObject* context, const std::function<void(const ConnectionCheck&)>& done,
                          std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 }  // namespace spillway

@@ -344,7 +344,7 @@ void StoragePage::update_tiles(const TierSnapshot& tiers, const IngestFigures& i
     const double total = double(tiers.hot_bytes + tiers.cold_bytes);
     hot_->setValue(format_bytes(double(tiers.hot_bytes)));
     hot_->setDetail(tr("%1 of bytes · %2 rows")
-                        .arg(format_percent(total > 0 ? tiers.hot_bytes / total : 0),
+                        .arg(format_percent(total > 0 ? double(tiers.hot_bytes) / total : 0),
                              format_count(tiers.hot_rows)));
     cold_->setValue(format_bytes(double(tiers.cold_bytes)));
     cold_->setDetail((cold_partitions == 1 ? tr("1 file") : tr("%1 files").arg(cold_partitions)) +
