@@ -24,28 +24,16 @@ QString selection_text(const DeadLetterAuditRow& row) {
 
 }  // namespace
 
-DeadLetterAuditModel::DeadLetterAuditModel(QObject* parent) : QAbstractTableModel(parent) {}
+DeadLetterAuditModel::DeadLetterAuditModel(QObject* parent) : RowTableModel(ColumnCount, parent) {}
 
 void DeadLetterAuditModel::setRows(std::vector<DeadLetterAuditRow> rows) {
-    beginResetModel();
-    rows_ = std::move(rows);
-    endResetModel();
+    set_rows(std::move(rows));
 }
 
-int DeadLetterAuditModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : int(rows_.size());
-}
-
-int DeadLetterAuditModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QVariant DeadLetterAuditModel::data(const QModelIndex& index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const DeadLetterAuditRow& row = rows_[size_t(index.row())];
+QVariant DeadLetterAuditModel::cell(const DeadLetterAuditRow& row, int column_index,
+                                    int role) const {
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
-        switch (Column(index.column())) {
+        switch (Column(column_index)) {
             case At: {
                 const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     row.at.time_since_epoch());
@@ -66,15 +54,14 @@ QVariant DeadLetterAuditModel::data(const QModelIndex& index, int role) const {
                 break;
         }
     }
-    if (role == Qt::TextAlignmentRole && index.column() == Entries)
+    if (role == Qt::TextAlignmentRole && column_index == Entries)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     return {};
 }
 
-QVariant DeadLetterAuditModel::headerData(int section, Qt::Orientation orientation,
-                                          int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
+QVariant DeadLetterAuditModel::header(int section, int role) const {
+    if (role != Qt::DisplayRole)
+        return {};
     switch (Column(section)) {
         case At:
             return tr("When");

@@ -32,7 +32,7 @@ QString one_line(const std::string& text) {
 
 }  // namespace
 
-DeadLetterModel::DeadLetterModel(QObject* parent) : QAbstractTableModel(parent) {}
+DeadLetterModel::DeadLetterModel(QObject* parent) : RowTableModel(ColumnCount, parent) {}
 
 void DeadLetterModel::setService(DeadLetterService* service) {
     service_ = service;
@@ -45,15 +45,15 @@ void DeadLetterModel::setFilter(DeadLetterFilter filter) {
 }
 
 void DeadLetterModel::refresh() {
-    start_over(std::clamp(int(rows_.size()), page_size_, kMaxRefreshRows), true);
+    start_over(std::clamp(int(rows().size()), page_size_, kMaxRefreshRows), true);
 }
 
 int DeadLetterModel::rowOfId(int64_t id) const {
     // Rows are sorted by id, newest (largest) first.
     const auto found = std::lower_bound(
-        rows_.begin(), rows_.end(), id,
+        rows().begin(), rows().end(), id,
         [](const DeadLetterSummary& row, int64_t wanted) { return row.id > wanted; });
-    return found != rows_.end() && found->id == id ? int(found - rows_.begin()) : -1;
+    return found != rows().end() && found->id == id ? int(found - rows().begin()) : -1;
 }
 
 void DeadLetterModel::start_over(int limit, bool keep_rows) {
@@ -62,11 +62,8 @@ void DeadLetterModel::start_over(int limit, bool keep_rows) {
     // must not start a second first page.
     loading_ = service_ != nullptr;
     exhausted_ = service_ == nullptr;
-    if ((!keep_rows || !service_) && !rows_.empty()) {
-        beginResetModel();
-        rows_.clear();
-        endResetModel();
-    }
+    if ((!keep_rows || !service_) && !rows().empty())
+        set_rows({});
     if (!service_) {
         total_ = -1;
         emit totalCountChanged(total_);
@@ -81,25 +78,21 @@ void DeadLetterModel::start_over(int limit, bool keep_rows) {
             return store.page(filter, request);
         },
         [this, job, limit, keep_rows](std::vector<DeadLetterSummary> rows) {
-            if (!jobs_.isLatest(job))
+            if (!jobs_.is_latest(job))
                 return;
             if (keep_rows) {
                 apply_refresh(std::move(rows), limit);
             } else {
                 // Still loading while the rows go in: views ask canFetchMore() on the way.
                 const bool last_page = int(rows.size()) < limit;
-                if (!rows.empty()) {
-                    beginInsertRows({}, 0, int(rows.size()) - 1);
-                    rows_ = std::move(rows);  // empty until now: start_over cleared it
-                    endInsertRows();
-                }
+                append_rows(std::move(rows));  // empty until now: start_over cleared them
                 loading_ = false;
                 exhausted_ = last_page;
             }
             emit loaded();
         },
         [this, job](const QString& message) {
-            if (!jobs_.isLatest(job))
+            if (!jobs_.is_latest(job))
                 return;
             loading_ = false;
             exhausted_ = true;
@@ -115,18 +108,8 @@ void DeadLetterModel::apply_refresh(std::vector<DeadLetterSummary> rows, int lim
         loading_ = false;
         exhausted_ = last_page;
     });
-    const bool same_ids = rows.size() == rows_.size() &&
-                          std::equal(rows.begin(), rows.end(), rows_.begin(),
-                                     [](const auto& a, const auto& b) { return a.id == b.id; });
-    if (same_ids) {
-        rows_ = std::move(rows);
-        if (!rows_.empty())
-            emit dataChanged(index(0, 0), index(int(rows_.size()) - 1, ColumnCount - 1));
-        return;
-    }
-    beginResetModel();
-    rows_ = std::move(rows);
-    endResetModel();
+    // The same ids: every cell may have changed (status, attempts), in place.
+    refresh_rows(std::move(rows), [](const auto& a, const auto& b) { return a.id == b.id; }, 0, {});
 }
 
 void DeadLetterModel::request_count(uint64_t job) {
@@ -134,13 +117,13 @@ void DeadLetterModel::request_count(uint64_t job) {
         this, tr("counting dead letters"),
         [filter = filter_](DeadLetterBackend& store) { return store.count(filter); },
         [this, job](int64_t total) {
-            if (!jobs_.isLatest(job))
+            if (!jobs_.is_latest(job))
                 return;
             total_ = total;
             emit totalCountChanged(total_);
         },
         [this, job](const QString& message) {
-            if (jobs_.isLatest(job))
+            if (jobs_.is_latest(job))
                 emit loadFailed(message);
         });
 }
@@ -156,54 +139,37 @@ void DeadLetterModel::fetchMore(const QModelIndex& parent) {
     const uint64_t job = job_;
     DeadLetterPageRequest request;
     request.limit = page_size_;
-    if (!rows_.empty())
-        request.after_id = rows_.back().id;
+    if (!rows().empty())
+        request.after_id = rows().back().id;
     service_->run(
         this, tr("loading more dead letters"),
         [filter = filter_, request](DeadLetterBackend& store) {
             return store.page(filter, request);
         },
         [this, job, limit = request.limit](std::vector<DeadLetterSummary> rows) {
-            if (!jobs_.isLatest(job))
+            if (!jobs_.is_latest(job))
                 return;
             const bool last_page = int(rows.size()) < limit;
-            if (!rows.empty()) {
-                const int first = int(rows_.size());
-                beginInsertRows({}, first, first + int(rows.size()) - 1);
-                rows_.insert(rows_.end(), std::make_move_iterator(rows.begin()),
-                             std::make_move_iterator(rows.end()));
-                endInsertRows();
-            }
+            append_rows(std::move(rows));
             loading_ = false;  // after the insert: a view asks for more during it
             exhausted_ = last_page;
             emit loaded();
         },
         [this, job](const QString& message) {
-            if (!jobs_.isLatest(job))
+            if (!jobs_.is_latest(job))
                 return;
             loading_ = false;
             emit loadFailed(message);
         });
 }
 
-int DeadLetterModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : int(rows_.size());
-}
-
-int DeadLetterModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QVariant DeadLetterModel::data(const QModelIndex& index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const DeadLetterSummary& row = rows_[size_t(index.row())];
+QVariant DeadLetterModel::cell(const DeadLetterSummary& row, int column_index, int role) const {
     if (role == IdRole)
         return qlonglong(row.id);
     if (role == StatusRole)
         return QString::fromStdString(row.status);
     if (role == Qt::DisplayRole) {
-        switch (Column(index.column())) {
+        switch (Column(column_index)) {
             case Id:
                 return qlonglong(row.id);
             case LastSeen:
@@ -232,7 +198,7 @@ QVariant DeadLetterModel::data(const QModelIndex& index, int role) const {
         return {};
     }
     if (role == Qt::ToolTipRole) {
-        switch (Column(index.column())) {
+        switch (Column(column_index)) {
             case Message:
                 return row.sqlstate.empty() ? QString::fromStdString(row.message)
                                             : QStringLiteral("%1 (SQLSTATE %2)")
@@ -249,7 +215,7 @@ QVariant DeadLetterModel::data(const QModelIndex& index, int role) const {
         }
     }
     if (role == Qt::TextAlignmentRole) {
-        switch (Column(index.column())) {
+        switch (Column(column_index)) {
             case Id:
             case Partition:
             case Offset:
@@ -260,7 +226,7 @@ QVariant DeadLetterModel::data(const QModelIndex& index, int role) const {
                 return QVariant(Qt::AlignLeft | Qt::AlignVCenter);
         }
     }
-    if (role == Qt::ForegroundRole && index.column() == Status && row.status != "new") {
+    if (role == Qt::ForegroundRole && column_index == Status && row.status != "new") {
         const QPalette palette;
         return row.status == "replayed" ? theme::tone_color(theme::Tone::Good, palette)
                                         : theme::muted_text(palette);
@@ -268,9 +234,9 @@ QVariant DeadLetterModel::data(const QModelIndex& index, int role) const {
     return {};
 }
 
-QVariant DeadLetterModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
+QVariant DeadLetterModel::header(int section, int role) const {
+    if (role != Qt::DisplayRole)
+        return {};
     switch (Column(section)) {
         case Id:
             return tr("Id");

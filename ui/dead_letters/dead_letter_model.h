@@ -3,15 +3,15 @@
 // view over 100,000 entries loads only what it shows. Filtering happens in SQL: setFilter()
 // starts over with the first page. Every request carries a job number and only the answer to the
 // latest one changes the rows, so a filter typed quickly never shows a stale page.
-#include <QAbstractTableModel>
 #include <vector>
 
 #include "core/dead_letters/dead_letter_store.h"
+#include "ui/models/row_table_model.h"
 #include "ui/session/dead_letter_service.h"
 
 namespace spillway {
 
-class DeadLetterModel : public QAbstractTableModel {
+class DeadLetterModel : public RowTableModel<DeadLetterSummary> {
     Q_OBJECT
 public:
     enum Column {
@@ -46,14 +46,9 @@ public:
     int64_t totalCount() const { return total_; }
     bool loading() const { return loading_; }
     bool exhausted() const { return exhausted_; }
-    const DeadLetterSummary& summary(int row) const { return rows_.at(size_t(row)); }
+    const DeadLetterSummary& summary(int row) const { return rows().at(size_t(row)); }
     int rowOfId(int64_t id) const;
 
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
-    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
     bool canFetchMore(const QModelIndex& parent) const override;
     void fetchMore(const QModelIndex& parent) override;
 
@@ -64,13 +59,14 @@ signals:
     void loadFailed(const QString& message);
 
 private:
+    QVariant cell(const DeadLetterSummary& row, int column_index, int role) const override;
+    QVariant header(int section, int role) const override;
     void start_over(int limit, bool keep_rows);
     void request_count(uint64_t job);
     void apply_refresh(std::vector<DeadLetterSummary> rows, int limit);
 
     DeadLetterService* service_ = nullptr;
     DeadLetterFilter filter_;
-    std::vector<DeadLetterSummary> rows_;
     DeadLetterJobs jobs_;
     uint64_t job_ = 0;  // the generation the rows belong to
     int page_size_ = 200;

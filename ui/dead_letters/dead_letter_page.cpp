@@ -1,35 +1,31 @@
 #include "ui/dead_letters/dead_letter_page.h"
 
 #include <QAction>
-#include <QComboBox>
-#include <QDateTimeEdit>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <fstream>
 
 #include "ui/dead_letters/dead_letter_audit_model.h"
+#include "ui/dead_letters/dead_letter_controller.h"
 #include "ui/dead_letters/dead_letter_detail_pane.h"
 #include "ui/dead_letters/dead_letter_discard_dialog.h"
+#include "ui/dead_letters/dead_letter_filter_bar.h"
 #include "ui/dead_letters/dead_letter_model.h"
 #include "ui/dead_letters/dead_letter_reason_model.h"
 #include "ui/dead_letters/dead_letter_replay_dialog.h"
 #include "ui/session/dead_letter_service.h"
-#include "ui/widgets/format.h"
 #include "ui/session/remote_dead_letter_store.h"
+#include "ui/widgets/format.h"
 #include "ui/widgets/theme.h"
 
 namespace spillway {
@@ -38,9 +34,6 @@ namespace {
 
 // A pause in typing before the filter goes to the database.
 constexpr int kFilterDelayMs = 250;
-constexpr int kAuditRows = 200;
-
-enum class TimeRange { Any, Last15Minutes, LastHour, LastDay, LastWeek, Between };
 
 void set_tone(QLabel* label, theme::Tone tone) {
     QPalette palette = label->palette();
@@ -48,10 +41,6 @@ void set_tone(QLabel* label, theme::Tone tone) {
                                                ? theme::muted_text(label->palette())
                                                : theme::tone_color(tone, label->palette()));
     label->setPalette(palette);
-}
-
-WallTime wall_time(const QDateTime& time) {
-    return WallTime(std::chrono::milliseconds(time.toMSecsSinceEpoch()));
 }
 
 QTableView* plain_table() {
@@ -68,23 +57,24 @@ QTableView* plain_table() {
     return view;
 }
 
+// The width of a column that fits `sample` in the table's font.
+int column_width(const QTableView* table, const char* sample) {
+    return table->fontMetrics().horizontalAdvance(QString::fromLatin1(sample)) + 18;
+}
+
+QString select_an_entry() {
+    return DeadLetterPage::tr("Select an entry to see it in full.");
+}
+
 }  // namespace
 
 DeadLetterPage::DeadLetterPage(QWidget* parent)
     : QWidget(parent),
-      model_(new DeadLetterModel(this)),
-      reasons_(new DeadLetterReasonModel(this)),
-      audit_(new DeadLetterAuditModel(this)),
+      controller_(std::make_unique<DeadLetterController>([this] { return filter_bar_->filter(); })),
       stack_(new QStackedWidget),
       not_connected_(new QLabel),
       tabs_(new QTabWidget),
-      topic_(new QLineEdit),
-      partition_(new QSpinBox),
-      status_(new QComboBox),
-      time_(new QComboBox),
-      from_(new QDateTimeEdit),
-      to_(new QDateTimeEdit),
-      text_(new QLineEdit),
+      filter_bar_(new DeadLetterFilterBar),
       filter_timer_(new QTimer(this)),
       reason_table_(plain_table()),
       reason_total_(new QLabel),
@@ -99,6 +89,32 @@ DeadLetterPage::DeadLetterPage(QWidget* parent)
       detail_(new DeadLetterDetailPane),
       audit_table_(plain_table()) {
     setObjectName(QStringLiteral("page_dead_letters"));
+    style_labels();
+    tabs_->setObjectName(QStringLiteral("tabs_dead_letters"));
+    tabs_->addTab(build_entries_tab(), tr("Entries"));
+    tabs_->addTab(build_audit_tab(), tr("Audit log"));
+    tabs_->setDocumentMode(true);
+    stack_->addWidget(not_connected_);
+    stack_->addWidget(tabs_);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(stack_);
+
+    filter_timer_->setSingleShot(true);
+    filter_timer_->setInterval(kFilterDelayMs);
+    connect(filter_timer_, &QTimer::timeout, this, &DeadLetterPage::applyFilterNow);
+    connect(filter_bar_, &DeadLetterFilterBar::edited, filter_timer_, qOverload<>(&QTimer::start));
+    connect(filter_bar_, &DeadLetterFilterBar::changed, this, &DeadLetterPage::applyFilterNow);
+    connect(filter_bar_, &DeadLetterFilterBar::clearRequested, this,
+            &DeadLetterPage::clear_filters);
+    connect_controller();
+    add_shortcuts();
+    clearStore();
+}
+
+DeadLetterPage::~DeadLetterPage() = default;
+
+void DeadLetterPage::style_labels() {
     table_->setObjectName(QStringLiteral("table_dead_letters"));
     reason_table_->setObjectName(QStringLiteral("table_dead_letter_reasons"));
     audit_table_->setObjectName(QStringLiteral("table_dead_letter_audit"));
@@ -112,28 +128,6 @@ DeadLetterPage::DeadLetterPage(QWidget* parent)
     not_connected_->setAlignment(Qt::AlignCenter);
     not_connected_->setWordWrap(true);
     set_tone(not_connected_, theme::Tone::Neutral);
-
-    // Entries tab: filter bar, problem line, then reasons | table | detail.
-    table_->setModel(model_);
-    table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    table_->setSortingEnabled(false);  // newest first, by id: the keyset order
-    const QFontMetrics metrics = table_->fontMetrics();
-    auto width = [&metrics](const char* sample) {
-        return metrics.horizontalAdvance(QString::fromLatin1(sample)) + 18;
-    };
-    QHeaderView* header = table_->horizontalHeader();
-    header->resizeSection(DeadLetterModel::Id, width("1234567"));
-    header->resizeSection(DeadLetterModel::LastSeen, width("2026-12-31 23:59:59"));
-    header->resizeSection(DeadLetterModel::Reason, width("database_reject"));
-    header->resizeSection(DeadLetterModel::Topic, width("orders-eu"));
-    header->resizeSection(DeadLetterModel::Partition, width("Part."));
-    header->resizeSection(DeadLetterModel::Offset, width("12345678"));
-    header->resizeSection(DeadLetterModel::Key, width("customer-12"));
-    header->resizeSection(DeadLetterModel::Message, width("invalid JSON at byte 123: missing"));
-    header->resizeSection(DeadLetterModel::Attempts, width("Tries"));
-    header->resizeSection(DeadLetterModel::Status, width("discarded"));
-    header->setStretchLastSection(true);
-
     problem_->setWordWrap(true);
     problem_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     set_tone(problem_, theme::Tone::Bad);
@@ -141,21 +135,15 @@ DeadLetterPage::DeadLetterPage(QWidget* parent)
     set_tone(counts_, theme::Tone::Neutral);
     action_status_->setWordWrap(true);
     action_status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+}
 
-    auto* center = new QWidget;
-    auto* center_layout = new QVBoxLayout(center);
-    center_layout->setContentsMargins(0, 0, 0, 0);
-    center_layout->setSpacing(4);
-    center_layout->addWidget(counts_);
-    center_layout->addWidget(table_, 1);
-    center_layout->addWidget(build_actions());
-    center_layout->addWidget(action_status_);
-
+// Entries tab: filter bar, problem line, then reasons | table | detail.
+QWidget* DeadLetterPage::build_entries_tab() {
     auto* splitter = new QSplitter(Qt::Horizontal);
     splitter->setObjectName(QStringLiteral("splitter_dead_letters"));
     splitter->setChildrenCollapsible(false);
     splitter->addWidget(build_reason_list());
-    splitter->addWidget(center);
+    splitter->addWidget(build_entries_center());
     splitter->addWidget(detail_);
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 3);
@@ -166,20 +154,60 @@ DeadLetterPage::DeadLetterPage(QWidget* parent)
     auto* entries_layout = new QVBoxLayout(entries);
     entries_layout->setContentsMargins(8, 8, 8, 8);
     entries_layout->setSpacing(6);
-    entries_layout->addWidget(build_filter_bar());
+    entries_layout->addWidget(filter_bar_);
     entries_layout->addWidget(problem_);
     entries_layout->addWidget(splitter, 1);
+    return entries;
+}
 
-    // Audit tab.
-    audit_table_->setModel(audit_);
+// The counts line, the table, the action buttons and the last action's outcome.
+QWidget* DeadLetterPage::build_entries_center() {
+    table_->setModel(controller_->model());
+    table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    table_->setSortingEnabled(false);  // newest first, by id: the keyset order
+    size_entry_columns();
+
+    auto* center = new QWidget;
+    auto* center_layout = new QVBoxLayout(center);
+    center_layout->setContentsMargins(0, 0, 0, 0);
+    center_layout->setSpacing(4);
+    center_layout->addWidget(counts_);
+    center_layout->addWidget(table_, 1);
+    center_layout->addWidget(build_actions());
+    center_layout->addWidget(action_status_);
+    return center;
+}
+
+void DeadLetterPage::size_entry_columns() {
+    QHeaderView* header = table_->horizontalHeader();
+    const auto size = [this, header](int column, const char* sample) {
+        header->resizeSection(column, column_width(table_, sample));
+    };
+    size(DeadLetterModel::Id, "1234567");
+    size(DeadLetterModel::LastSeen, "2026-12-31 23:59:59");
+    size(DeadLetterModel::Reason, "database_reject");
+    size(DeadLetterModel::Topic, "orders-eu");
+    size(DeadLetterModel::Partition, "Part.");
+    size(DeadLetterModel::Offset, "12345678");
+    size(DeadLetterModel::Key, "customer-12");
+    size(DeadLetterModel::Message, "invalid JSON at byte 123: missing");
+    size(DeadLetterModel::Attempts, "Tries");
+    size(DeadLetterModel::Status, "discarded");
+    header->setStretchLastSection(true);
+}
+
+QWidget* DeadLetterPage::build_audit_tab() {
+    audit_table_->setModel(controller_->audit());
     audit_table_->setSelectionMode(QAbstractItemView::SingleSelection);
-    QHeaderView* audit_header = audit_table_->horizontalHeader();
-    audit_header->resizeSection(DeadLetterAuditModel::At, width("2026-12-31 23:59:59"));
-    audit_header->resizeSection(DeadLetterAuditModel::Actor, width("operator-name"));
-    audit_header->resizeSection(DeadLetterAuditModel::Action, width("replay_dry_run"));
-    audit_header->resizeSection(DeadLetterAuditModel::Entries, width("1,000,000"));
-    audit_header->resizeSection(DeadLetterAuditModel::Selection,
-                                width("reason in (missing_id, not_an_object); status in (new)"));
+    QHeaderView* header = audit_table_->horizontalHeader();
+    const auto size = [this, header](int column, const char* sample) {
+        header->resizeSection(column, column_width(table_, sample));
+    };
+    size(DeadLetterAuditModel::At, "2026-12-31 23:59:59");
+    size(DeadLetterAuditModel::Actor, "operator-name");
+    size(DeadLetterAuditModel::Action, "replay_dry_run");
+    size(DeadLetterAuditModel::Entries, "1,000,000");
+    size(DeadLetterAuditModel::Selection, "reason in (missing_id, not_an_object); status in (new)");
     auto* audit_page = new QWidget;
     auto* audit_layout = new QVBoxLayout(audit_page);
     audit_layout->setContentsMargins(8, 8, 8, 8);
@@ -190,177 +218,33 @@ DeadLetterPage::DeadLetterPage(QWidget* parent)
     set_tone(audit_note, theme::Tone::Neutral);
     audit_layout->addWidget(audit_note);
     audit_layout->addWidget(audit_table_, 1);
-
-    tabs_->setObjectName(QStringLiteral("tabs_dead_letters"));
-    tabs_->addTab(entries, tr("Entries"));
-    tabs_->addTab(audit_page, tr("Audit log"));
-    tabs_->setDocumentMode(true);
-    stack_->addWidget(not_connected_);
-    stack_->addWidget(tabs_);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(stack_);
-
-    filter_timer_->setSingleShot(true);
-    filter_timer_->setInterval(kFilterDelayMs);
-    connect(filter_timer_, &QTimer::timeout, this, &DeadLetterPage::applyFilterNow);
-    connect(reasons_, &DeadLetterReasonModel::checkedReasonsChanged, this,
-            &DeadLetterPage::applyFilterNow);
-    connect(model_, &DeadLetterModel::totalCountChanged, this, &DeadLetterPage::update_counts);
-    connect(model_, &DeadLetterModel::loaded, this, [this] {
-        problem_->hide();
-        update_counts();
-    });
-    connect(model_, &DeadLetterModel::modelReset, this, &DeadLetterPage::update_action_buttons);
-    connect(model_, &DeadLetterModel::loadFailed, this, &DeadLetterPage::show_problem);
-    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
-        update_action_buttons();
-        show_current_entry();
-    });
-    connect(detail_, &DeadLetterDetailPane::saveRequested, this, &DeadLetterPage::save_payload);
-    connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
-        if (index == 1)
-            load_audit();
-    });
-
-    // With a text, so the help overlay lists them under this page's title.
-    auto add_shortcut = [this](QKeySequence keys, const QString& text, auto slot) {
-        auto* action = new QAction(text, this);
-        action->setShortcut(keys);
-        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-        connect(action, &QAction::triggered, this, slot);
-        addAction(action);
-    };
-    add_shortcut(QKeySequence(Qt::CTRL | Qt::Key_F), tr("Filter by text"), [this] {
-        text_->setFocus();
-        text_->selectAll();
-    });
-    add_shortcut(QKeySequence(Qt::Key_F5), tr("Reload the list"), [this] { refresh(); });
-    add_shortcut(QKeySequence(Qt::CTRL | Qt::Key_R), tr("Replay the selection (dry run first)"),
-                 [this] { replaySelection(); });
-    add_shortcut(QKeySequence(Qt::CTRL | Qt::Key_E), tr("Export the selection"),
-                 [this] { ask_export(false); });
-    add_shortcut(QKeySequence(Qt::Key_Delete), tr("Discard the selection (asks for a reason)"),
-                 [this] {
-                     if (table_->hasFocus())
-                         ask_discard(false);
-                 });
-    clearStore();
-}
-
-DeadLetterPage::~DeadLetterPage() {
-    // The models and dialogs go first, so no answer arrives for a half-destroyed page.
-    model_->setService(nullptr);
-    service_.reset();
-}
-
-QWidget* DeadLetterPage::build_filter_bar() {
-    auto* bar = new QWidget;
-    bar->setObjectName(QStringLiteral("dead_letter_filter_bar"));
-    topic_->setObjectName(QStringLiteral("edit_filter_topic"));
-    partition_->setObjectName(QStringLiteral("spin_filter_partition"));
-    status_->setObjectName(QStringLiteral("combo_filter_status"));
-    time_->setObjectName(QStringLiteral("combo_filter_time"));
-    text_->setObjectName(QStringLiteral("edit_filter_text"));
-
-    topic_->setPlaceholderText(tr("any topic"));
-    topic_->setClearButtonEnabled(true);
-    topic_->setMaximumWidth(170);
-    partition_->setRange(-1, 100000);
-    partition_->setSpecialValueText(tr("any"));
-    partition_->setValue(-1);
-    partition_->setMinimumWidth(72);
-    status_->addItem(tr("New"), QStringLiteral("new"));
-    status_->addItem(tr("Replayed"), QStringLiteral("replayed"));
-    status_->addItem(tr("Discarded"), QStringLiteral("discarded"));
-    status_->addItem(tr("Any status"), QString());
-    time_->addItem(tr("Any time"), int(TimeRange::Any));
-    time_->addItem(tr("Last 15 minutes"), int(TimeRange::Last15Minutes));
-    time_->addItem(tr("Last hour"), int(TimeRange::LastHour));
-    time_->addItem(tr("Last 24 hours"), int(TimeRange::LastDay));
-    time_->addItem(tr("Last 7 days"), int(TimeRange::LastWeek));
-    time_->addItem(tr("Between…"), int(TimeRange::Between));
-    time_->setToolTip(tr("When the entry was last seen"));
-    const QDateTime now = QDateTime::currentDateTime();
-    for (QDateTimeEdit* edit : {from_, to_}) {
-        edit->setCalendarPopup(true);
-        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
-        edit->hide();
-    }
-    from_->setDateTime(now.addDays(-1));
-    to_->setDateTime(now.addSecs(3600));
-    text_->setPlaceholderText(tr("Search payload and error text (Ctrl+F)"));
-    text_->setClearButtonEnabled(true);
-    auto* clear = new QPushButton(tr("Clear filters"));
-    clear->setObjectName(QStringLiteral("button_clear_filters"));
-
-    auto* layout = new QHBoxLayout(bar);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(6);
-    layout->addWidget(new QLabel(tr("Topic")));
-    layout->addWidget(topic_);
-    layout->addWidget(new QLabel(tr("Partition")));
-    layout->addWidget(partition_);
-    layout->addWidget(new QLabel(tr("Status")));
-    layout->addWidget(status_);
-    layout->addWidget(new QLabel(tr("Last seen")));
-    layout->addWidget(time_);
-    layout->addWidget(from_);
-    layout->addWidget(to_);
-    layout->addWidget(text_, 1);
-    layout->addWidget(clear);
-
-    connect(topic_, &QLineEdit::textChanged, this, &DeadLetterPage::schedule_filter);
-    connect(text_, &QLineEdit::textChanged, this, &DeadLetterPage::schedule_filter);
-    connect(partition_, &QSpinBox::valueChanged, this, &DeadLetterPage::schedule_filter);
-    connect(status_, &QComboBox::currentIndexChanged, this, &DeadLetterPage::applyFilterNow);
-    connect(time_, &QComboBox::currentIndexChanged, this, [this] {
-        const bool between = TimeRange(time_->currentData().toInt()) == TimeRange::Between;
-        from_->setVisible(between);
-        to_->setVisible(between);
-        applyFilterNow();
-    });
-    connect(from_, &QDateTimeEdit::dateTimeChanged, this, &DeadLetterPage::schedule_filter);
-    connect(to_, &QDateTimeEdit::dateTimeChanged, this, &DeadLetterPage::schedule_filter);
-    connect(clear, &QPushButton::clicked, this, [this] {
-        const QSignalBlocker b1(topic_), b2(text_), b3(partition_), b4(status_), b5(time_),
-            b6(reasons_);
-        topic_->clear();
-        text_->clear();
-        partition_->setValue(-1);
-        status_->setCurrentIndex(0);
-        time_->setCurrentIndex(0);
-        from_->hide();
-        to_->hide();
-        reasons_->clearChecks();
-        applyFilterNow();
-    });
-    return bar;
+    return audit_page;
 }
 
 QWidget* DeadLetterPage::build_reason_list() {
-    auto* panel = new QWidget;
-    auto* layout = new QVBoxLayout(panel);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(4);
+    DeadLetterReasonModel* reasons = controller_->reasons();
     auto* title = new QLabel(tr("By reason"));
     QFont title_font = title->font();
     title_font.setWeight(QFont::DemiBold);
     title->setFont(title_font);
-    reason_table_->setModel(reasons_);
+    reason_table_->setModel(reasons);
     reason_table_->setSelectionMode(QAbstractItemView::NoSelection);
     reason_table_->setAlternatingRowColors(false);
-    reason_table_->horizontalHeader()->setSectionResizeMode(DeadLetterReasonModel::Reason,
-                                                            QHeaderView::Stretch);
-    reason_table_->horizontalHeader()->setSectionResizeMode(DeadLetterReasonModel::Count,
-                                                            QHeaderView::ResizeToContents);
-    reason_table_->horizontalHeader()->setStretchLastSection(false);
+    QHeaderView* header = reason_table_->horizontalHeader();
+    header->setSectionResizeMode(DeadLetterReasonModel::Reason, QHeaderView::Stretch);
+    header->setSectionResizeMode(DeadLetterReasonModel::Count, QHeaderView::ResizeToContents);
+    header->setStretchLastSection(false);
     reason_table_->setToolTip(tr("Check reasons to show only those; none checked shows all"));
     set_tone(reason_total_, theme::Tone::Neutral);
     reason_total_->setWordWrap(true);
     auto* all = new QPushButton(tr("All reasons"));
     all->setObjectName(QStringLiteral("button_all_reasons"));
-    connect(all, &QPushButton::clicked, reasons_, &DeadLetterReasonModel::clearChecks);
+    connect(all, &QPushButton::clicked, reasons, &DeadLetterReasonModel::clearChecks);
+
+    auto* panel = new QWidget;
+    auto* layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
     layout->addWidget(title);
     layout->addWidget(reason_table_, 1);
     layout->addWidget(reason_total_);
@@ -405,6 +289,79 @@ QWidget* DeadLetterPage::build_actions() {
     return bar;
 }
 
+void DeadLetterPage::connect_controller() {
+    DeadLetterController* controller = controller_.get();
+    DeadLetterModel* model = controller->model();
+    connect(controller->reasons(), &DeadLetterReasonModel::checkedReasonsChanged, this,
+            &DeadLetterPage::applyFilterNow);
+    connect(model, &DeadLetterModel::totalCountChanged, this, &DeadLetterPage::update_counts);
+    connect(model, &DeadLetterModel::loaded, this, [this] {
+        problem_->hide();
+        update_counts();
+    });
+    connect(model, &DeadLetterModel::modelReset, this, &DeadLetterPage::update_action_buttons);
+    connect(controller, &DeadLetterController::problem, this, &DeadLetterPage::show_problem);
+    connect(controller, &DeadLetterController::connected, this, &DeadLetterPage::show_connected);
+    connect(controller, &DeadLetterController::disconnected, this,
+            &DeadLetterPage::show_disconnected);
+    connect(controller, &DeadLetterController::reasonCountsLoaded, this, [this](qint64 total) {
+        reason_total_->setText(tr("%1 entries with any reason").arg(format_count(total)));
+    });
+    connect(controller, &DeadLetterController::auditRefreshed, this,
+            &DeadLetterPage::auditRefreshed);
+    connect(controller, &DeadLetterController::refreshed, this,
+            &DeadLetterPage::reload_shown_entry);
+    connect(controller, &DeadLetterController::entryLoaded, this,
+            [this](const DeadLetterEntry& entry) {
+                detail_->showEntry(entry);
+                emit entryShown(entry.id);
+            });
+    connect(controller, &DeadLetterController::entryUnavailable, detail_,
+            &DeadLetterDetailPane::showMessage);
+    connect(controller, &DeadLetterController::saveFailed, this,
+            [this] { detail_->setSaving(false); });
+    connect(controller, &DeadLetterController::actionFinished, this,
+            &DeadLetterPage::set_action_status);
+    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        update_action_buttons();
+        show_current_entry();
+    });
+    connect(detail_, &DeadLetterDetailPane::saveRequested, this,
+            [this](qint64 id, const QByteArray& payload) {
+                if (!controller_->has_store())
+                    return;
+                detail_->setSaving(true);
+                controller_->save_payload(id, payload);
+            });
+    connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
+        if (index == 1)
+            controller_->load_audit();
+    });
+}
+
+// With a text, so the help overlay lists them under this page's title.
+void DeadLetterPage::add_shortcuts() {
+    auto add_shortcut = [this](QKeySequence keys, const QString& text, auto slot) {
+        auto* action = new QAction(text, this);
+        action->setShortcut(keys);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+    };
+    add_shortcut(QKeySequence(Qt::CTRL | Qt::Key_F), tr("Filter by text"),
+                 [this] { filter_bar_->focusText(); });
+    add_shortcut(QKeySequence(Qt::Key_F5), tr("Reload the list"), [this] { refresh(); });
+    add_shortcut(QKeySequence(Qt::CTRL | Qt::Key_R), tr("Replay the selection (dry run first)"),
+                 [this] { replaySelection(); });
+    add_shortcut(QKeySequence(Qt::CTRL | Qt::Key_E), tr("Export the selection"),
+                 [this] { ask_export(false); });
+    add_shortcut(QKeySequence(Qt::Key_Delete), tr("Discard the selection (asks for a reason)"),
+                 [this] {
+                     if (table_->hasFocus())
+                         ask_discard(false);
+                 });
+}
+
 void DeadLetterPage::setStore(const SinkOptions& sink, const DecoderOptions& decoder) {
     use_service(std::make_unique<DeadLetterService>(sink, decoder), decoder);
 }
@@ -421,138 +378,91 @@ void DeadLetterPage::setRemote(const QUrl& engine_url, const QString& token) {
 
 void DeadLetterPage::use_service(std::unique_ptr<DeadLetterService> service,
                                  const DecoderOptions& decoder) {
-    model_->setService(nullptr);
-    service_ = std::move(service);
-    decoder_ = decoder;
+    controller_->use_service(std::move(service), decoder);
+}
+
+void DeadLetterPage::show_connected(const DecoderOptions& decoder) {
     detail_->setDecoderOptions(decoder);
-    connect(service_.get(), &DeadLetterService::failed, this, &DeadLetterPage::show_problem);
     stack_->setCurrentWidget(tabs_);
-    detail_->showMessage(tr("Select an entry to see it in full."));
-    // ensure_schema: the workbench may open before the engine made the tables.
-    service_->run(
-        this, tr("preparing the dead-letter tables"),
-        [](DeadLetterBackend& store) { store.ensure_schema(); }, [] {},
-        [](const QString&) {});  // without CREATE rights the tables must exist; queries will tell
-    model_->setFilter(currentFilter());
-    model_->setService(service_.get());
-    load_reason_counts();
-    load_audit();
+    detail_->showMessage(select_an_entry());
 }
 
 void DeadLetterPage::clearStore() {
-    model_->setService(nullptr);
-    service_.reset();
-    reasons_->setCounts({});
-    audit_->setRows({});
-    detail_->showMessage(tr("Select an entry to see it in full."));
+    controller_->clear();
+}
+
+void DeadLetterPage::show_disconnected() {
+    detail_->showMessage(select_an_entry());
     stack_->setCurrentWidget(not_connected_);
 }
 
+DeadLetterService* DeadLetterPage::service() const {
+    return controller_->service();
+}
+
+DeadLetterModel* DeadLetterPage::model() const {
+    return controller_->model();
+}
+
+DeadLetterReasonModel* DeadLetterPage::reasonModel() const {
+    return controller_->reasons();
+}
+
+DeadLetterAuditModel* DeadLetterPage::auditModel() const {
+    return controller_->audit();
+}
+
+void DeadLetterPage::setReplayChunkSize(int entries) {
+    controller_->set_replay_chunk_size(entries);
+}
+
 DeadLetterFilter DeadLetterPage::currentFilter() const {
-    DeadLetterFilter filter;
-    filter.reasons = reasons_->checkedReasons();
-    if (const QString topic = topic_->text().trimmed(); !topic.isEmpty())
-        filter.topic = topic.toStdString();
-    if (partition_->value() >= 0)
-        filter.partition = partition_->value();
-    if (const QString status = status_->currentData().toString(); !status.isEmpty())
-        filter.statuses = {status.toStdString()};
-    filter.text = text_->text().toStdString();
-    const QDateTime now = QDateTime::currentDateTime();
-    switch (TimeRange(time_->currentData().toInt())) {
-        case TimeRange::Any:
-            break;
-        case TimeRange::Last15Minutes:
-            filter.from = wall_time(now.addSecs(-15 * 60));
-            break;
-        case TimeRange::LastHour:
-            filter.from = wall_time(now.addSecs(-3600));
-            break;
-        case TimeRange::LastDay:
-            filter.from = wall_time(now.addDays(-1));
-            break;
-        case TimeRange::LastWeek:
-            filter.from = wall_time(now.addDays(-7));
-            break;
-        case TimeRange::Between:
-            filter.from = wall_time(from_->dateTime());
-            filter.to = wall_time(to_->dateTime());
-            break;
-    }
-    return filter;
+    return controller_->current_filter();
 }
 
 void DeadLetterPage::setTextFilter(const QString& text) {
-    text_->setText(text);
+    filter_bar_->setText(text);
 }
 
 void DeadLetterPage::setTopicFilter(const QString& topic) {
-    topic_->setText(topic);
+    filter_bar_->setTopic(topic);
 }
 
 void DeadLetterPage::setPartitionFilter(std::optional<int> partition) {
-    partition_->setValue(partition.value_or(-1));
+    filter_bar_->setPartition(partition);
 }
 
 void DeadLetterPage::setStatusFilter(const QString& status) {
-    status_->setCurrentIndex(status_->findData(status));
+    filter_bar_->setStatus(status);
 }
 
 void DeadLetterPage::setReasonFilter(const QStringList& reasons) {
-    reasons_->setCheckedReasons(reasons);
+    controller_->reasons()->setCheckedReasons(reasons);
 }
 
-void DeadLetterPage::schedule_filter() {
-    filter_timer_->start();
+void DeadLetterPage::clear_filters() {
+    filter_bar_->clear();
+    {
+        const QSignalBlocker blocker(controller_->reasons());
+        controller_->reasons()->clearChecks();
+    }
+    applyFilterNow();
 }
 
 void DeadLetterPage::applyFilterNow() {
     filter_timer_->stop();
-    if (!service_)
+    if (!controller_->has_store())
         return;
-    model_->setFilter(currentFilter());
-    load_reason_counts();
-    detail_->showMessage(tr("Select an entry to see it in full."));
-}
-
-void DeadLetterPage::load_reason_counts() {
-    if (!service_)
-        return;
-    DeadLetterFilter filter = currentFilter();
-    filter.reasons.clear();  // each reason's count under the rest of the filter
-    const uint64_t job = ++reason_job_;
-    service_->run(
-        this, tr("counting by reason"),
-        [filter](DeadLetterBackend& store) { return store.counts_by_reason(filter); },
-        [this, job](std::vector<ReasonCount> counts) {
-            if (job != reason_job_)
-                return;
-            reasons_->setCounts(counts);  // keeps the checks: not a new filter
-            reason_total_->setText(
-                tr("%1 entries with any reason").arg(format_count(reasons_->total())));
-        });
-}
-
-void DeadLetterPage::load_audit() {
-    if (!service_)
-        return;
-    const uint64_t job = ++audit_job_;
-    service_->run(
-        this, tr("reading the audit log"),
-        [](DeadLetterBackend& store) { return store.audit_log(kAuditRows); },
-        [this, job](std::vector<DeadLetterAuditRow> rows) {
-            if (job != audit_job_)
-                return;
-            audit_->setRows(std::move(rows));
-            emit auditRefreshed();
-        });
+    controller_->apply_filter();
+    detail_->showMessage(select_an_entry());
 }
 
 void DeadLetterPage::update_counts() {
-    const int64_t total = model_->totalCount();
-    const int loaded = model_->rowCount();
+    const DeadLetterModel* model = controller_->model();
+    const int64_t total = model->totalCount();
+    const int loaded = model->rowCount();
     if (total < 0)
-        counts_->setText(model_->loading() ? tr("Loading…") : QString());
+        counts_->setText(model->loading() ? tr("Loading…") : QString());
     else if (total == 0)
         counts_->setText(tr("No entries match the filter."));
     else if (loaded < total)
@@ -565,7 +475,7 @@ void DeadLetterPage::update_counts() {
 
 void DeadLetterPage::update_action_buttons() {
     const bool have_selection = !selectedIds().empty();
-    const bool have_matches = model_->totalCount() != 0 && service_;
+    const bool have_matches = controller_->model()->totalCount() != 0 && controller_->has_store();
     replay_selected_->setEnabled(have_selection);
     replay_matching_->setEnabled(have_matches);
     discard_->setEnabled(have_matches);
@@ -580,12 +490,13 @@ std::vector<int64_t> DeadLetterPage::selectedIds() const {
 }
 
 void DeadLetterPage::selectIds(const std::vector<int64_t>& ids) {
+    const DeadLetterModel* model = controller_->model();
     QItemSelection selection;
     for (const int64_t id : ids) {
-        const int row = model_->rowOfId(id);
+        const int row = model->rowOfId(id);
         if (row >= 0)
-            selection.select(model_->index(row, 0),
-                             model_->index(row, DeadLetterModel::ColumnCount - 1));
+            selection.select(model->index(row, 0),
+                             model->index(row, DeadLetterModel::ColumnCount - 1));
     }
     table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
     if (!selection.isEmpty())
@@ -595,57 +506,20 @@ void DeadLetterPage::selectIds(const std::vector<int64_t>& ids) {
 void DeadLetterPage::show_current_entry() {
     const std::vector<int64_t> ids = selectedIds();
     if (ids.size() != 1) {
-        ++detail_job_;
-        detail_->showMessage(ids.empty() ? tr("Select an entry to see it in full.")
+        controller_->forget_entry();
+        detail_->showMessage(ids.empty() ? select_an_entry()
                                          : tr("%1 entries selected.").arg(ids.size()));
         return;
     }
     if (detail_->entryId() == ids.front())
         return;
-    load_entry(ids.front());
+    controller_->load_entry(ids.front());
 }
 
-void DeadLetterPage::load_entry(int64_t id) {
-    if (!service_)
-        return;
-    const uint64_t job = ++detail_job_;
-    service_->run(
-        this, tr("reading entry %1").arg(id),
-        [id](DeadLetterBackend& store) { return store.read(id); },
-        [this, job, id](std::optional<DeadLetterEntry> entry) {
-            if (job != detail_job_)
-                return;
-            if (!entry) {
-                detail_->showMessage(tr("Entry %1 is no longer in the table.").arg(id));
-                return;
-            }
-            detail_->showEntry(*entry);
-            emit entryShown(id);
-        },
-        [this, job](const QString& message) {
-            if (job == detail_job_)
-                detail_->showMessage(message);
-        });
-}
-
-void DeadLetterPage::save_payload(int64_t id, const QByteArray& payload) {
-    if (!service_)
-        return;
-    detail_->setSaving(true);
-    service_->run(
-        this, tr("saving the payload of entry %1").arg(id),
-        [id, payload = payload.toStdString(), actor = DeadLetterService::actor().toStdString()](
-            DeadLetterBackend& store) { return store.edit_payload(id, payload, actor); },
-        [this, id](EditResult result) {
-            set_action_status(QString::fromStdString(result.message), result.ok);
-            load_entry(id);
-            model_->refresh();
-            load_audit();
-        },
-        [this](const QString& message) {
-            detail_->setSaving(false);
-            set_action_status(message, false);
-        });
+// After a refresh: the entry shown again, unless the user is editing it.
+void DeadLetterPage::reload_shown_entry() {
+    if (const auto id = detail_->entryId(); id && !detail_->hasUnsavedEdit())
+        controller_->load_entry(*id);
 }
 
 void DeadLetterPage::set_action_status(const QString& message, bool ok) {
@@ -661,18 +535,12 @@ void DeadLetterPage::show_problem(const QString& message) {
 }
 
 void DeadLetterPage::refresh() {
-    if (!service_)
-        return;
-    model_->refresh();
-    load_reason_counts();
-    load_audit();
-    if (const auto id = detail_->entryId(); id && !detail_->hasUnsavedEdit())
-        load_entry(*id);
+    controller_->refresh();
 }
 
 QString DeadLetterPage::describe_selection(bool matching) const {
     if (matching) {
-        const int64_t total = model_->totalCount();
+        const int64_t total = controller_->model()->totalCount();
         const QString filter = QString::fromStdString(currentFilter().describe());
         return total >= 0 ? tr("all %1 entries matching %2").arg(format_count(total), filter)
                           : tr("all entries matching %1").arg(filter);
@@ -684,18 +552,13 @@ QString DeadLetterPage::describe_selection(bool matching) const {
 
 DeadLetterReplayDialog* DeadLetterPage::open_replay(DeadLetterSelection selection,
                                                     const QString& description) {
-    if (!service_)
+    if (!controller_->has_store())
         return nullptr;
-    auto* dialog = new DeadLetterReplayDialog(service_.get(), std::move(selection), description,
-                                              replay_chunk_size_, this);
+    auto* dialog = new DeadLetterReplayDialog(controller_->service(), std::move(selection),
+                                              description, controller_->replay_chunk_size(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &DeadLetterReplayDialog::ranReplay, this, [this](const ReplayReport& report) {
-        set_action_status(QString::fromStdString(report.summary()), true);
-        if (!report.dry_run)
-            refresh();
-        else
-            load_audit();
-    });
+    connect(dialog, &DeadLetterReplayDialog::ranReplay, controller_.get(),
+            &DeadLetterController::replay_ran);
     // A replay cancelled by closing the dialog still changed what it reached.
     connect(dialog, &QDialog::finished, this, &DeadLetterPage::refresh);
     dialog->open();
@@ -714,7 +577,7 @@ DeadLetterReplayDialog* DeadLetterPage::replayMatching() {
 }
 
 void DeadLetterPage::ask_discard(bool matching) {
-    if (!service_ || (!matching && selectedIds().empty()))
+    if (!controller_->has_store() || (!matching && selectedIds().empty()))
         return;
     const DeadLetterSelection selection =
         matching ? DeadLetterSelection(currentFilter()) : DeadLetterSelection(selectedIds());
@@ -726,21 +589,11 @@ void DeadLetterPage::ask_discard(bool matching) {
 }
 
 void DeadLetterPage::discard(const DeadLetterSelection& selection, const QString& note) {
-    if (!service_)
-        return;
-    service_->run(
-        this, tr("discarding"),
-        [selection, note = note.toStdString(), actor = DeadLetterService::actor().toStdString()](
-            DeadLetterBackend& store) { return store.discard(selection, note, actor); },
-        [this](DiscardResult result) {
-            set_action_status(QString::fromStdString(result.message), true);
-            refresh();
-        },
-        [this](const QString& message) { set_action_status(message, false); });
+    controller_->discard(selection, note);
 }
 
 void DeadLetterPage::ask_export(bool matching) {
-    if (!service_ || (!matching && selectedIds().empty()))
+    if (!controller_->has_store() || (!matching && selectedIds().empty()))
         return;
     const QString jsonl = tr("JSON Lines (*.jsonl)");
     const QString csv = tr("CSV (*.csv)");
@@ -758,27 +611,7 @@ void DeadLetterPage::ask_export(bool matching) {
 
 void DeadLetterPage::exportTo(const DeadLetterSelection& selection, ExportFormat format,
                               const QString& path) {
-    if (!service_)
-        return;
-    service_->run(
-        this, tr("exporting to %1").arg(path),
-        [selection, format, path = path.toStdString(),
-         actor = DeadLetterService::actor().toStdString()](DeadLetterBackend& store) {
-            std::ofstream out(path, std::ios::binary | std::ios::trunc);
-            if (!out)
-                throw std::runtime_error("cannot open " + path + " for writing");
-            const int64_t written = store.export_entries(selection, format, out, actor);
-            out.close();
-            if (!out)
-                throw std::runtime_error("writing " + path + " failed");
-            return written;
-        },
-        [this, path](int64_t written) {
-            set_action_status(tr("Exported %1 entries to %2").arg(format_count(written), path),
-                              true);
-            load_audit();
-        },
-        [this](const QString& message) { set_action_status(message, false); });
+    controller_->export_to(selection, format, path);
 }
 
 }  // namespace spillway

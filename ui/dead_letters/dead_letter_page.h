@@ -3,20 +3,17 @@
 // by hand. A filter bar (topic, partition, status, time, text) and the reasons with their counts
 // narrow the table (paged and filtered in SQL); the detail pane shows one entry in full and edits
 // its payload; the actions replay (dry run first), discard (with a reason) or export the
-// selection or everything the filter matches; the audit tab lists every action. All store calls
-// run on the page's DeadLetterService thread.
+// selection or everything the filter matches; the audit tab lists every action. This is the view:
+// widgets, layout and what they show; DeadLetterController holds the store, the models, paging
+// and the actions, and runs every store call on its DeadLetterService thread. GUI thread.
 #include <QWidget>
 #include <memory>
 #include <optional>
 
 #include "core/dead_letters/dead_letter_store.h"
 
-class QComboBox;
-class QDateTimeEdit;
 class QLabel;
-class QLineEdit;
 class QPushButton;
-class QSpinBox;
 class QStackedWidget;
 class QTabWidget;
 class QTableView;
@@ -26,7 +23,9 @@ class QUrl;
 namespace spillway {
 
 class DeadLetterAuditModel;
+class DeadLetterController;
 class DeadLetterDetailPane;
+class DeadLetterFilterBar;
 class DeadLetterModel;
 class DeadLetterReasonModel;
 class DeadLetterReplayDialog;
@@ -46,7 +45,7 @@ public:
     void setRemote(const QUrl& engine_url, const QString& token);
     // Back to the "not connected" state.
     void clearStore();
-    DeadLetterService* service() const { return service_.get(); }
+    DeadLetterService* service() const;
 
     // The filter the bar and the reason list describe now.
     DeadLetterFilter currentFilter() const;
@@ -68,13 +67,13 @@ public:
     void discard(const DeadLetterSelection& selection, const QString& note);
     void exportTo(const DeadLetterSelection& selection, ExportFormat format, const QString& path);
     // Entries per replay chunk: the progress bar moves and Cancel takes effect between chunks.
-    void setReplayChunkSize(int entries) { replay_chunk_size_ = entries; }
+    void setReplayChunkSize(int entries);
     // Reloads the table (keeping what is loaded), the reason counts, the detail and the audit.
     void refresh();
 
-    DeadLetterModel* model() const { return model_; }
-    DeadLetterReasonModel* reasonModel() const { return reasons_; }
-    DeadLetterAuditModel* auditModel() const { return audit_; }
+    DeadLetterModel* model() const;
+    DeadLetterReasonModel* reasonModel() const;
+    DeadLetterAuditModel* auditModel() const;
     QTableView* table() const { return table_; }
     QTableView* auditTable() const { return audit_table_; }
     DeadLetterDetailPane* detailPane() const { return detail_; }
@@ -89,15 +88,22 @@ signals:
 
 private:
     void use_service(std::unique_ptr<DeadLetterService> service, const DecoderOptions& decoder);
-    QWidget* build_filter_bar();
+    // The panels, built once by the constructor.
+    QWidget* build_entries_tab();
+    QWidget* build_entries_center();
+    QWidget* build_audit_tab();
     QWidget* build_reason_list();
     QWidget* build_actions();
-    void schedule_filter();
-    void load_reason_counts();
-    void load_audit();
+    void size_entry_columns();
+    void style_labels();
+    void connect_controller();
+    void add_shortcuts();
+
+    void show_connected(const DecoderOptions& decoder);
+    void show_disconnected();
+    void clear_filters();
     void show_current_entry();
-    void load_entry(int64_t id);
-    void save_payload(int64_t id, const QByteArray& payload);
+    void reload_shown_entry();
     void set_action_status(const QString& message, bool ok);
     void show_problem(const QString& message);
     void update_counts();
@@ -107,26 +113,13 @@ private:
     void ask_export(bool matching);
     QString describe_selection(bool matching) const;
 
-    std::unique_ptr<DeadLetterService> service_;
-    DecoderOptions decoder_;
-    DeadLetterModel* model_;
-    DeadLetterReasonModel* reasons_;
-    DeadLetterAuditModel* audit_;
-    int replay_chunk_size_ = 500;
-    uint64_t reason_job_ = 0;
-    uint64_t detail_job_ = 0;
-    uint64_t audit_job_ = 0;
-
+    // Destroyed before the widgets (members go before the QWidget base deletes its children), so
+    // no answer or model signal reaches a half-destroyed page.
+    std::unique_ptr<DeadLetterController> controller_;
     QStackedWidget* stack_;
     QLabel* not_connected_;
     QTabWidget* tabs_;
-    QLineEdit* topic_;
-    QSpinBox* partition_;
-    QComboBox* status_;
-    QComboBox* time_;
-    QDateTimeEdit* from_;
-    QDateTimeEdit* to_;
-    QLineEdit* text_;
+    DeadLetterFilterBar* filter_bar_;
     QTimer* filter_timer_;
     QTableView* reason_table_;
     QLabel* reason_total_;

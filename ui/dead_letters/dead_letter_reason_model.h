@@ -1,15 +1,22 @@
 #pragma once
 // "Group by reason": each reason with its count under the rest of the filter, checkable. The
 // checked reasons are the reason filter (none checked: every reason).
-#include <QAbstractTableModel>
 #include <QStringList>
 #include <vector>
 
 #include "core/dead_letters/dead_letter_store.h"
+#include "ui/models/row_table_model.h"
 
 namespace spillway {
 
-class DeadLetterReasonModel : public QAbstractTableModel {
+// One reason of the "group by reason" table.
+struct ReasonRow {
+    QString reason;
+    int64_t count = 0;
+    bool checked = false;
+};
+
+class DeadLetterReasonModel : public RowTableModel<ReasonRow> {
     Q_OBJECT
 public:
     enum Column { Reason, Count, ColumnCount };
@@ -23,24 +30,15 @@ public:
     void clearChecks();
     int64_t total() const;
 
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
-    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
     Qt::ItemFlags flags(const QModelIndex& index) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
 
 signals:
     void checkedReasonsChanged();
 
 private:
-    struct Row {
-        QString reason;
-        int64_t count = 0;
-        bool checked = false;
-    };
-    std::vector<Row> rows_;
+    QVariant cell(const ReasonRow& row, int column_index, int role) const override;
+    QVariant header(int section, int role) const override;
 };
 
 }  // namespace spillway

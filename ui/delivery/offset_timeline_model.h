@@ -1,15 +1,12 @@
 #pragma once
-// The offset timeline, one row per assigned partition in partition order, refreshed from each
-// snapshot: rows change in place while the assignment stays the same (one dataChanged for the
-// whole table), and the model resets when it changes (a rebalance). GUI thread.
-#include <QAbstractTableModel>
-#include <vector>
-
-#include "core/pipeline/metrics.h"
+// The offset timeline, one row per assigned partition: where the log starts, what is committed,
+// durable, pending, consumed and at the high watermark, and what was lost to retention. The rows
+// are PartitionTableModel's (partition order, in place until a rebalance). GUI thread.
+#include "ui/models/partition_table_model.h"
 
 namespace spillway {
 
-class OffsetTimelineModel : public QAbstractTableModel {
+class OffsetTimelineModel : public PartitionTableModel {
     Q_OBJECT
 public:
     enum Column {
@@ -26,27 +23,11 @@ public:
         Lost,
         ColumnCount
     };
-    // The raw number behind a cell (for sorting, filtering and tests); DisplayRole is formatted.
-    static constexpr int ValueRole = Qt::UserRole + 1;
 
     explicit OffsetTimelineModel(QObject* parent = nullptr);
 
-    void setPartitions(std::vector<PartitionLag> partitions);
-    const std::vector<PartitionLag>& partitions() const { return rows_; }
-    // The partition behind a row (the delegate paints from it).
-    const PartitionLag* partitionAt(int row) const;
-
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
-    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
-
     // Every figure of one partition, a line each: the bar's tooltip.
     static QString describe(const PartitionLag& partition);
-
-private:
-    std::vector<PartitionLag> rows_;
 };
 
 }  // namespace spillway

@@ -116,7 +116,7 @@ int GroupInstancesModel::addInstance(const ConnectionProfile& profile) {
         raw->problem.clear();
         refresh();
     });
-    raw->session.setPollInterval(kInstancePollInterval);
+    raw->session.set_poll_interval(kInstancePollInterval);
     instances_.push_back(std::move(instance));
     endInsertColumns();
     raw->session.start(QUrl(profile.engine_url.trimmed()), profile.api_token);

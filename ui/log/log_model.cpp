@@ -37,51 +37,30 @@ QString log_level_name(QtMsgType level) {
 }
 
 LogModel::LogModel(size_t max_lines, QObject* parent)
-    : QAbstractTableModel(parent), max_lines_(std::max<size_t>(max_lines, 1)) {}
+    : RowTableModel(ColumnCount, parent), max_lines_(std::max<size_t>(max_lines, 1)) {}
 
 void LogModel::append(const std::vector<LogEntry>& entries) {
     if (entries.empty())
         return;
     // Only the newest max_lines_ of a large batch can stay.
     const size_t incoming = std::min(entries.size(), max_lines_);
-    const size_t overflow =
-        lines_.size() + incoming > max_lines_ ? lines_.size() + incoming - max_lines_ : 0;
-    if (overflow > 0) {
-        beginRemoveRows(QModelIndex(), 0, int(overflow) - 1);
-        lines_.erase(lines_.begin(), lines_.begin() + std::ptrdiff_t(overflow));
-        endRemoveRows();
-    }
-    const int first = int(lines_.size());
-    beginInsertRows(QModelIndex(), first, first + int(incoming) - 1);
-    lines_.insert(lines_.end(), entries.end() - std::ptrdiff_t(incoming), entries.end());
-    endInsertRows();
+    const size_t held = rows().size();
+    remove_first_rows(held + incoming > max_lines_ ? held + incoming - max_lines_ : 0);
+    append_rows(std::deque<LogEntry>(entries.end() - std::ptrdiff_t(incoming), entries.end()));
 }
 
 void LogModel::clear() {
-    beginResetModel();
-    lines_.clear();
-    endResetModel();
+    set_rows({});
 }
 
-int LogModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : int(lines_.size());
-}
-
-int LogModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QVariant LogModel::data(const QModelIndex& index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const LogEntry& line = lines_[size_t(index.row())];
+QVariant LogModel::cell(const LogEntry& line, int column_index, int role) const {
     if (role == SeverityRole)
         return log_severity(line.level);
-    if (role == Qt::ToolTipRole && index.column() == Message)
+    if (role == Qt::ToolTipRole && column_index == Message)
         return line.message;
     if (role != Qt::DisplayRole)
         return {};
-    switch (Column(index.column())) {
+    switch (Column(column_index)) {
         case Time:
             return line.at.toString(QStringLiteral("HH:mm:ss.zzz"));
         case Level:
@@ -96,8 +75,8 @@ QVariant LogModel::data(const QModelIndex& index, int role) const {
     return {};
 }
 
-QVariant LogModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+QVariant LogModel::header(int section, int role) const {
+    if (role != Qt::DisplayRole)
         return {};
     switch (Column(section)) {
         case Time:

@@ -5,6 +5,7 @@
 #include <QSortFilterProxyModel>
 #include <deque>
 
+#include "ui/models/row_table_model.h"
 #include "ui/session/log_capture.h"
 
 namespace spillway {
@@ -13,7 +14,7 @@ namespace spillway {
 int log_severity(QtMsgType level);
 QString log_level_name(QtMsgType level);
 
-class LogModel : public QAbstractTableModel {
+class LogModel : public RowTableModel<LogEntry, std::deque<LogEntry>> {
     Q_OBJECT
 public:
     enum Column { Time, Level, Category, Message, ColumnCount };
@@ -25,15 +26,11 @@ public:
     void clear();
     size_t maxLines() const { return max_lines_; }
 
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
-    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
-
 private:
+    QVariant cell(const LogEntry& line, int column_index, int role) const override;
+    QVariant header(int section, int role) const override;
+
     size_t max_lines_;
-    std::deque<LogEntry> lines_;
 };
 
 class LogLevelFilter : public QSortFilterProxyModel {

@@ -9,6 +9,7 @@
 #include <QList>
 #include <algorithm>
 #include <cstddef>
+#include <iterator>
 #include <utility>
 #include <vector>
 
@@ -75,6 +76,15 @@ protected:
         beginInsertRows(QModelIndex(), first, first + int(rows.size()) - 1);
         for (auto& row : rows)
             rows_.push_back(std::move(row));
+        endInsertRows();
+    }
+    // New rows at the top (a newest-first list), `rows` in the order they are shown.
+    void prepend_rows(Rows rows) {
+        if (rows.empty())
+            return;
+        beginInsertRows(QModelIndex(), 0, int(rows.size()) - 1);
+        rows_.insert(rows_.begin(), std::make_move_iterator(rows.begin()),
+                     std::make_move_iterator(rows.end()));
         endInsertRows();
     }
     // The oldest `count` rows leave (a bounded log).

@@ -77,7 +77,7 @@ ConnectionProfileManager::ConnectionProfileManager(QSettings* settings,
     connect(list_, &QListView::doubleClicked, this, [this] { activate(selectedName()); });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     reload();
-    select(store_.lastUsed());
+    select(store_.last_used());
 }
 
 ConnectionProfileManager::~ConnectionProfileManager() = default;
@@ -162,7 +162,7 @@ void ConnectionProfileManager::activate(const QString& name) {
                             guard->set_status(problem, false);
                             return;
                         }
-                        guard->store_.setLastUsed(resolved->name);
+                        guard->store_.set_last_used(resolved->name);
                         emit guard->profileActivated(*resolved);
                         guard->accept();
                     });

@@ -314,16 +314,16 @@ void ConnectionProfileStore::save(const ConnectionProfile& p) {
 
 void ConnectionProfileStore::remove(const QString& name) {
     settings().remove(group_key(name));
-    if (lastUsed() == name)
+    if (last_used() == name)
         settings().remove(kLastUsedKey);
     settings().sync();
 }
 
-QString ConnectionProfileStore::lastUsed() const {
+QString ConnectionProfileStore::last_used() const {
     return settings().value(kLastUsedKey).toString();
 }
 
-void ConnectionProfileStore::setLastUsed(const QString& name) {
+void ConnectionProfileStore::set_last_used(const QString& name) {
     settings().setValue(kLastUsedKey, name);
     settings().sync();
 }

@@ -95,8 +95,8 @@ public:
     std::optional<ConnectionProfile> load(const QString& name) const;  // passwords left empty
     void save(const ConnectionProfile& profile);                       // passwords never written
     void remove(const QString& name);
-    QString lastUsed() const;
-    void setLastUsed(const QString& name);
+    QString last_used() const;
+    void set_last_used(const QString& name);
 
 private:
     QSettings& settings() const;

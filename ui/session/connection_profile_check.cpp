@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/kafka/kafka_handle.h"
 #include "core/postgres/pg_connection.h"
 
 namespace spillway {
@@ -88,7 +89,7 @@ ConnectionCheck check_kafka(const ConnectionProfile& profile, std::chrono::milli
         return {false, QObject::tr("Kafka: no bootstrap servers given")};
     auto errors = std::make_unique<KafkaErrors>();
     char error_text[512] = {};
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    KafkaConf conf = make_kafka_conf();
     std::map<std::string, std::string> properties = kafka_security_properties(profile);
     properties["bootstrap.servers"] = profile.bootstrap_servers.trimmed().toStdString();
     properties["client.id"] = "spillway-connection-test";
@@ -96,25 +97,26 @@ ConnectionCheck check_kafka(const ConnectionProfile& profile, std::chrono::milli
         std::to_string(std::max<int64_t>(1000, timeout.count()));
     properties["reconnect.backoff.ms"] = "100";
     for (const auto& [key, value] : properties) {
-        if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), error_text, sizeof error_text) !=
-            RD_KAFKA_CONF_OK) {
-            rd_kafka_conf_destroy(conf);
+        // Not set_kafka_property: its message holds the value, and this one may be a password.
+        if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), error_text,
+                              sizeof error_text) != RD_KAFKA_CONF_OK) {
             return {false,
                     QObject::tr("%1: the setting %2 is refused: %3")
                         .arg(where, QString::fromStdString(key), QString::fromUtf8(error_text))};
         }
     }
-    rd_kafka_conf_set_opaque(conf, errors.get());
-    rd_kafka_conf_set_error_cb(conf, on_kafka_error);
-    rd_kafka_conf_set_log_cb(conf, on_kafka_log);
-    rd_kafka_t* handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error_text, sizeof error_text);
-    if (!handle) {
-        rd_kafka_conf_destroy(conf);
-        return {false, QObject::tr("%1: %2").arg(where, QString::fromUtf8(error_text))};
+    rd_kafka_conf_set_opaque(conf.get(), errors.get());
+    rd_kafka_conf_set_error_cb(conf.get(), on_kafka_error);
+    rd_kafka_conf_set_log_cb(conf.get(), on_kafka_log);
+    KafkaHandle handle;  // declared after `errors`, which its callbacks use: freed before it
+    try {
+        handle = make_kafka_handle(RD_KAFKA_PRODUCER, std::move(conf), "connection test");
+    } catch (const std::exception& error) {
+        return {false, QObject::tr("%1: %2").arg(where, QString::fromUtf8(error.what()))};
     }
     // Short metadata requests until one answers, every broker is reported down (a refused
     // connection: no need to wait out the timeout) or the time is up.
-    const struct rd_kafka_metadata* metadata = nullptr;
+    const struct rd_kafka_metadata* raw_metadata = nullptr;
     rd_kafka_resp_err_t result = RD_KAFKA_RESP_ERR__TIMED_OUT;
     const auto give_up_at = std::chrono::steady_clock::now() + timeout;
     for (;;) {
@@ -122,15 +124,16 @@ ConnectionCheck check_kafka(const ConnectionProfile& profile, std::chrono::milli
             give_up_at - std::chrono::steady_clock::now());
         if (left.count() <= 0)
             break;
-        result = rd_kafka_metadata(handle, 1, nullptr, &metadata,
+        result = rd_kafka_metadata(handle.get(), 1, nullptr, &raw_metadata,
                                    int(std::min<int64_t>(left.count(), 250)));
         if (result == RD_KAFKA_RESP_ERR_NO_ERROR)
             break;
-        rd_kafka_poll(handle, 0);  // serves error_cb
+        rd_kafka_poll(handle.get(), 0);  // serves error_cb
         std::lock_guard lock(errors->mutex);
         if (errors->all_brokers_down)
             break;
     }
+    const KafkaMetadata metadata(raw_metadata);
     ConnectionCheck check;
     if (result != RD_KAFKA_RESP_ERR_NO_ERROR) {
         std::string cause;
@@ -162,9 +165,7 @@ ConnectionCheck check_kafka(const ConnectionProfile& profile, std::chrono::milli
                                 .arg(profile.topic.trimmed())
                                 .arg(found->partition_cnt);
         }
-        rd_kafka_metadata_destroy(metadata);
     }
-    rd_kafka_destroy(handle);
     return check;
 }
 

@@ -25,12 +25,12 @@
 
 namespace spillway {
 
-// The latest request of a kind wins: start() numbers a request, isLatest() says whether its
+// The latest request of a kind wins: start() numbers a request, is_latest() says whether its
 // answer may still be applied.
 class DeadLetterJobs {
 public:
     uint64_t start() { return ++latest_; }
-    bool isLatest(uint64_t job) const { return job == latest_; }
+    bool is_latest(uint64_t job) const { return job == latest_; }
     void invalidate() { ++latest_; }
 
 private:

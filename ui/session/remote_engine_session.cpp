@@ -48,7 +48,7 @@ void RemoteEngineSession::stop() {
             reply->abort();
 }
 
-void RemoteEngineSession::setPollInterval(std::chrono::milliseconds interval) {
+void RemoteEngineSession::set_poll_interval(std::chrono::milliseconds interval) {
     poll_timer_.setInterval(interval);
 }
 
@@ -197,7 +197,7 @@ std::optional<Knobs> RemoteEngineSession::knobs() const {
     return std::nullopt;
 }
 
-void RemoteEngineSession::requestDrain() {
+void RemoteEngineSession::request_drain() {
     if (!active_)
         return;
     send("POST", QStringLiteral("/api/v1/drain"), QByteArray("{}"),

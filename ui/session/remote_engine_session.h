@@ -38,17 +38,17 @@ public:
     // Stops polling; answers still on their way are dropped. The remote engine keeps running.
     void stop();
     bool active() const { return active_; }
-    QUrl baseUrl() const { return base_url_; }
+    QUrl base_url() const { return base_url_; }
 
     // The latest snapshot whose knob history is known too; null before the first one.
     std::shared_ptr<const Snapshot> snapshot() const { return published_; }
 
     // POST /api/v1/drain: the remote engine drains and stops. drainAccepted() or requestFailed().
-    void requestDrain();
+    void request_drain();
 
     // How often the snapshot is asked for, and how long any one request may take.
-    void setPollInterval(std::chrono::milliseconds interval);
-    void setRequestTimeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
+    void set_poll_interval(std::chrono::milliseconds interval);
+    void set_request_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
 
     // EngineControl. apply_knobs() checks the knobs with the engine's own rules and sends them;
     // the engine's answer arrives later: knobsApplied() or knobsRefused(). The history and the

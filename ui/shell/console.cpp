@@ -73,7 +73,7 @@ Console::Console(RunPlan plan, QObject* parent)
     // Before any page is built, so the log pane sees start-up's lines.
     LogCapture::instance();
     EngineSession* session = session_.get();
-    // --- remote engine (issue 6): the pages see whichever engine is active.
+    // --- the pages see whichever engine is active, embedded or remote.
     active_ = std::make_unique<ActiveEngine>();
     ActiveEngine* active = active_.get();
     const auto use_embedded = [active, session] {
@@ -105,7 +105,7 @@ Console::Console(RunPlan plan, QObject* parent)
         show_start_error(window, message);
     });
     connect(session, &EngineSession::stopped, this, [this, window] {
-        // --- remote engine (issue 6): a drain ending after a remote connect keeps its workbench
+        // --- a drain ending after a remote connect keeps its workbench
         if (!remote_->connected())
             window->deadLetterPage()->clearStore();
         // --- end remote engine
@@ -139,7 +139,7 @@ Console::~Console() {
 
 void Console::begin() {
     window_->show();
-    const QString last_profile = ConnectionProfileStore().lastUsed();
+    const QString last_profile = ConnectionProfileStore().last_used();
     if (plan_.demo) {
         window_->showStarting(MainWindow::tr("Starting the embedded demo…"));
         start(demo_plan(plan_));
@@ -160,12 +160,12 @@ void Console::begin() {
 void Console::startDemo() {
     // The demo is not a saved connection: the next start offers it again instead of connecting
     // to the profile used before.
-    ConnectionProfileStore().setLastUsed({});
+    ConnectionProfileStore().set_last_used({});
     switch_to(demo_plan(plan_), MainWindow::tr("Starting the embedded demo…"));
 }
 
 void Console::connectProfile(const ConnectionProfile& profile) {
-    if (profile.is_remote()) {  // remote engine (issue 6): no local session is needed
+    if (profile.is_remote()) {  // a remote engine needs no local session
         next_plan_.reset();
         if (session_->active())
             session_->request_stop();  // drains in the background
@@ -191,7 +191,7 @@ ConnectionProfileManager* Console::make_profile_manager() {
 }
 
 void Console::start(const RunPlan& run) {
-    remote_->disconnect();  // remote engine (issue 6): the embedded session takes over
+    remote_->disconnect();  // the embedded session takes over
     window_->setConnectionDescription(describe_connection(run));
     window_->setDrainOnClose(true);
     session_->start(run);

@@ -55,7 +55,7 @@ private:
 
     RunPlan plan_;
     std::unique_ptr<EngineSession> session_;
-    // Remote engine (issue 6): the window runs over active_, pointed at the embedded session or
+    // Local or remote engine: the window runs over active_, pointed at the embedded session or
     // at remote_'s. Declared around window_ so that each outlives what uses it.
     std::unique_ptr<ActiveEngine> active_;
     std::unique_ptr<MainWindow> window_;

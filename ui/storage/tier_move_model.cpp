@@ -4,75 +4,46 @@
 
 namespace spillway {
 
-TierMoveModel::TierMoveModel(QObject* parent) : QAbstractTableModel(parent) {}
+namespace {
+
+using Column = TableColumn<TierMove>;
+
+QString text_of(const std::string& text) {
+    return QString::fromStdString(text);
+}
+
+std::vector<Column> move_columns() {
+    using M = TierMoveModel;
+    std::vector<Column> columns(M::ColumnCount);
+    // "2026-01-31T12:34:56Z" -> "2026-01-31 12:34:56"
+    columns[M::Started] = {M::tr("Started (UTC)"), [](auto& m) {
+                               return text_of(m.started_at).replace(u'T', u' ').remove(u'Z');
+                           }};
+    columns[M::Partition] = {M::tr("Partition"), [](auto& m) { return text_of(m.partition); }};
+    columns[M::Direction] = {M::tr("Move"), [](auto& m) {
+                                 return QStringLiteral("%1 → %2").arg(text_of(m.from_tier),
+                                                                      text_of(m.to_tier));
+                             }};
+    columns[M::State] = {M::tr("State"), [](auto& m) { return text_of(m.state); }};
+    columns[M::Rows] =
+        right_aligned(Column{M::tr("Rows"), [](auto& m) { return format_count(m.rows); }});
+    columns[M::Size] = right_aligned(
+        Column{M::tr("Archive"), [](auto& m) { return format_bytes(double(m.bytes)); }});
+    return columns;
+}
+
+}  // namespace
+
+TierMoveModel::TierMoveModel(QObject* parent) : ColumnTableModel(move_columns(), parent) {
+    set_row_tip([](const TierMove& move) {
+        return move.error.empty() ? tr("SHA-256 %1").arg(text_of(move.sha256))
+                                  : text_of(move.error);
+    });
+}
 
 void TierMoveModel::setMoves(std::vector<TierMove> moves) {
     // A handful of rows that all may change (a move's state): resetting is simplest and cheap.
-    beginResetModel();
-    rows_ = std::move(moves);
-    endResetModel();
-}
-
-int TierMoveModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : int(rows_.size());
-}
-
-int TierMoveModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QVariant TierMoveModel::data(const QModelIndex& index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const TierMove& row = rows_[size_t(index.row())];
-    if (role == Qt::ToolTipRole)
-        return row.error.empty() ? tr("SHA-256 %1").arg(QString::fromStdString(row.sha256))
-                                 : QString::fromStdString(row.error);
-    if (role == Qt::TextAlignmentRole && (index.column() == Rows || index.column() == Size))
-        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
-    if (role != Qt::DisplayRole)
-        return {};
-    switch (Column(index.column())) {
-        case Started:
-            // "2026-01-31T12:34:56Z" -> "2026-01-31 12:34:56"
-            return QString::fromStdString(row.started_at).replace(u'T', u' ').remove(u'Z');
-        case Partition:
-            return QString::fromStdString(row.partition);
-        case Direction:
-            return QStringLiteral("%1 → %2").arg(QString::fromStdString(row.from_tier),
-                                                 QString::fromStdString(row.to_tier));
-        case State:
-            return QString::fromStdString(row.state);
-        case Rows:
-            return format_count(row.rows);
-        case Size:
-            return format_bytes(double(row.bytes));
-        case ColumnCount:
-            break;
-    }
-    return {};
-}
-
-QVariant TierMoveModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (Column(section)) {
-        case Started:
-            return tr("Started (UTC)");
-        case Partition:
-            return tr("Partition");
-        case Direction:
-            return tr("Move");
-        case State:
-            return tr("State");
-        case Rows:
-            return tr("Rows");
-        case Size:
-            return tr("Archive");
-        case ColumnCount:
-            break;
-    }
-    return {};
+    set_rows(std::move(moves));
 }
 
 }  // namespace spillway

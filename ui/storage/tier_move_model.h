@@ -1,13 +1,14 @@
 #pragma once
-// The latest moves between tiers, newest first, from <events_table>_tier_moves.
-#include <QAbstractTableModel>
+// The latest moves between tiers, newest first, from <events_table>_tier_moves. GUI thread.
 #include <vector>
 
 #include "core/tiering/tier_snapshot.h"
 
+#include "ui/models/column_table_model.h"
+
 namespace spillway {
 
-class TierMoveModel : public QAbstractTableModel {
+class TierMoveModel : public ColumnTableModel<TierMove> {
     Q_OBJECT
 public:
     enum Column { Started, Partition, Direction, State, Rows, Size, ColumnCount };
@@ -15,16 +16,7 @@ public:
     explicit TierMoveModel(QObject* parent = nullptr);
 
     void setMoves(std::vector<TierMove> moves);
-    const std::vector<TierMove>& moves() const { return rows_; }
-
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
-    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
-
-private:
-    std::vector<TierMove> rows_;
+    const std::vector<TierMove>& moves() const { return rows(); }
 };
 
 }  // namespace spillway

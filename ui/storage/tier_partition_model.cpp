@@ -1,12 +1,12 @@
 #include "ui/storage/tier_partition_model.h"
 
-#include <algorithm>
-
 #include "ui/widgets/format.h"
 
 namespace spillway {
 
 namespace {
+
+using Column = TableColumn<TierPartition>;
 
 QString day_text(const TierPartition& partition) {
     // "2026-01-31T00:00:00Z" -> "2026-01-31"; the default partition holds whatever falls outside.
@@ -15,111 +15,48 @@ QString day_text(const TierPartition& partition) {
                : QString::fromStdString(partition.range_from.substr(0, 10));
 }
 
+QString partition_tip(const TierPartition& p) {
+    using M = TierPartitionModel;
+    if (p.tier == Tier::Cold)
+        return M::tr("Archived in %1 (took %2 in PostgreSQL)")
+            .arg(QString::fromStdString(p.archive_file), format_bytes(double(p.hot_bytes)));
+    return p.rows_estimated ? M::tr("In PostgreSQL; the row count is the planner's estimate")
+           : p.range_from.empty()
+               ? M::tr("In PostgreSQL; events outside the daily partitions (never archived)")
+               : M::tr("In PostgreSQL");
+}
+
+std::vector<Column> partition_columns() {
+    using M = TierPartitionModel;
+    std::vector<Column> columns(M::ColumnCount);
+    columns[M::Name] = {M::tr("Partition"), [](auto& p) { return QString::fromStdString(p.name); },
+                        [](auto& p) { return QString::fromStdString(p.name); }};
+    columns[M::TierColumn] = {
+        M::tr("Tier"), [](auto& p) { return p.tier == Tier::Hot ? M::tr("hot") : M::tr("cold"); },
+        [](auto& p) { return QString::fromLatin1(tier_name(p.tier)); }};
+    columns[M::Day] = {M::tr("Day (UTC)"), [](auto& p) { return day_text(p); },
+                       [](auto& p) { return QString::fromStdString(p.range_from); }};
+    columns[M::Rows] = right_aligned(Column{
+        M::tr("Rows"),
+        [](auto& p) {
+            return (p.rows_estimated ? QStringLiteral("≈") : QString()) + format_count(p.rows);
+        },
+        [](auto& p) { return qlonglong(p.rows); }});
+    columns[M::Size] =
+        right_aligned(Column{M::tr("Size"), [](auto& p) { return format_bytes(double(p.bytes)); },
+                             [](auto& p) { return qlonglong(p.bytes); }});
+    return columns;
+}
+
 }  // namespace
 
-TierPartitionModel::TierPartitionModel(QObject* parent) : QAbstractTableModel(parent) {}
+TierPartitionModel::TierPartitionModel(QObject* parent)
+    : ColumnTableModel(partition_columns(), parent) {
+    set_row_tip(&partition_tip);
+}
 
 void TierPartitionModel::setPartitions(std::vector<TierPartition> partitions) {
-    const bool same_rows =
-        partitions.size() == rows_.size() &&
-        std::equal(partitions.begin(), partitions.end(), rows_.begin(),
-                   [](const TierPartition& a, const TierPartition& b) { return a.name == b.name; });
-    if (!same_rows) {
-        beginResetModel();
-        rows_ = std::move(partitions);
-        endResetModel();
-        return;
-    }
-    rows_ = std::move(partitions);
-    if (!rows_.empty())
-        emit dataChanged(index(0, 0), index(int(rows_.size()) - 1, ColumnCount - 1),
-                         {Qt::DisplayRole, ValueRole});
-}
-
-const TierPartition* TierPartitionModel::partitionAt(int row) const {
-    return row >= 0 && size_t(row) < rows_.size() ? &rows_[size_t(row)] : nullptr;
-}
-
-int TierPartitionModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : int(rows_.size());
-}
-
-int TierPartitionModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QVariant TierPartitionModel::data(const QModelIndex& index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const TierPartition& row = rows_[size_t(index.row())];
-    const auto column = Column(index.column());
-    if (role == Qt::TextAlignmentRole)
-        return column == Rows || column == Size
-                   ? QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter)
-                   : QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
-    if (role == Qt::ToolTipRole) {
-        if (row.tier == Tier::Cold)
-            return tr("Archived in %1 (took %2 in PostgreSQL)")
-                .arg(QString::fromStdString(row.archive_file), format_bytes(double(row.hot_bytes)));
-        return row.rows_estimated ? tr("In PostgreSQL; the row count is the planner's estimate")
-               : row.range_from.empty()
-                   ? tr("In PostgreSQL; events outside the daily partitions (never archived)")
-                   : tr("In PostgreSQL");
-    }
-    if (role == ValueRole) {
-        switch (column) {
-            case Name:
-                return QString::fromStdString(row.name);
-            case TierColumn:
-                return QString::fromLatin1(tier_name(row.tier));
-            case Day:
-                return QString::fromStdString(row.range_from);
-            case Rows:
-                return qlonglong(row.rows);
-            case Size:
-                return qlonglong(row.bytes);
-            case ColumnCount:
-                break;
-        }
-        return {};
-    }
-    if (role != Qt::DisplayRole)
-        return {};
-    switch (column) {
-        case Name:
-            return QString::fromStdString(row.name);
-        case TierColumn:
-            return row.tier == Tier::Hot ? tr("hot") : tr("cold");
-        case Day:
-            return day_text(row);
-        case Rows:
-            return (row.rows_estimated ? QStringLiteral("≈") : QString()) + format_count(row.rows);
-        case Size:
-            return format_bytes(double(row.bytes));
-        case ColumnCount:
-            break;
-    }
-    return {};
-}
-
-QVariant TierPartitionModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    switch (Column(section)) {
-        case Name:
-            return tr("Partition");
-        case TierColumn:
-            return tr("Tier");
-        case Day:
-            return tr("Day (UTC)");
-        case Rows:
-            return tr("Rows");
-        case Size:
-            return tr("Size");
-        case ColumnCount:
-            break;
-    }
-    return {};
+    refresh_keyed(std::move(partitions), [](const TierPartition& p) { return p.name; });
 }
 
 }  // namespace spillway

@@ -2,50 +2,36 @@
 
 #include <chrono>
 
-#include "ui/widgets/format.h"
-#include "ui/tuning/knob_change_text.h"
 #include "ui/session/knob_history_feed.h"
+#include "ui/tuning/knob_change_text.h"
+#include "ui/widgets/format.h"
 
 namespace spillway {
 
 KnobHistoryModel::KnobHistoryModel(KnobHistoryFeed* feed, QObject* parent)
-    : QAbstractTableModel(parent), feed_(feed), rows_(int(feed->changes().size())) {
-    connect(feed_, &KnobHistoryFeed::appended, this, &KnobHistoryModel::on_appended);
-    connect(feed_, &KnobHistoryFeed::reset, this, [this] {
-        beginResetModel();
-        rows_ = int(feed_->changes().size());
-        endResetModel();
+    : RowTableModel(ColumnCount, parent), feed_(feed) {
+    set_rows(newest_first(0));
+    connect(feed_, &KnobHistoryFeed::appended, this, [this] {
+        // The feed only grows between resets: what is beyond the rows held is new.
+        if (feed_->changes().size() > rows().size())
+            prepend_rows(newest_first(rows().size()));
     });
+    connect(feed_, &KnobHistoryFeed::reset, this, [this] { set_rows(newest_first(0)); });
 }
 
-void KnobHistoryModel::on_appended(int) {
-    // Newest first: new changes go in at the top.
-    const int added = int(feed_->changes().size()) - rows_;
-    if (added <= 0)
-        return;
-    beginInsertRows(QModelIndex(), 0, added - 1);
-    rows_ += added;
-    endInsertRows();
+std::vector<KnobChange> KnobHistoryModel::newest_first(size_t first) const {
+    const std::vector<KnobChange>& changes = feed_->changes();
+    return std::vector<KnobChange>(changes.rbegin(),
+                                   changes.rbegin() + std::ptrdiff_t(changes.size() - first));
 }
 
-int KnobHistoryModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : rows_;
-}
-
-int KnobHistoryModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QVariant KnobHistoryModel::data(const QModelIndex& index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const KnobChange& change = feed_->changes()[size_t(rows_ - 1 - index.row())];
+QVariant KnobHistoryModel::cell(const KnobChange& change, int column_index, int role) const {
     if (role == Qt::ToolTipRole)
         return tr("Before: %1\nAfter: %2")
             .arg(describe_knobs(change.before), describe_knobs(change.after));
     if (role != Qt::DisplayRole)
         return {};
-    switch (Column(index.column())) {
+    switch (Column(column_index)) {
         case Time:
             return format_clock(
                 std::chrono::duration<double>(change.at.time_since_epoch()).count());
@@ -59,8 +45,8 @@ QVariant KnobHistoryModel::data(const QModelIndex& index, int role) const {
     return {};
 }
 
-QVariant KnobHistoryModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+QVariant KnobHistoryModel::header(int section, int role) const {
+    if (role != Qt::DisplayRole)
         return {};
     switch (Column(section)) {
         case Time:

@@ -18,6 +18,10 @@ QString format_count(int64_t value) {
     return number_locale().toString(qlonglong(value));
 }
 
+QString format_offset(int64_t offset) {
+    return offset >= 0 ? format_count(offset) : QStringLiteral("–");
+}
+
 QString format_rate(double per_second) {
     return format_count(std::llround(per_second)) + QStringLiteral("/s");
 }

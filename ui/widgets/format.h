@@ -11,7 +11,9 @@ namespace spillway {
 // for English so large counts still get separators: "12,345" reads better than "12345".
 QLocale number_locale();
 
-QString format_count(int64_t value);               // "12,345"
+QString format_count(int64_t value);  // "12,345"
+// A Kafka offset; one the engine does not know yet (-1, librdkafka's logical offsets) is "–".
+QString format_offset(int64_t offset);
 QString format_rate(double per_second);            // "12,345/s" (rounded to whole events)
 QString format_ms(double milliseconds);            // "4.2 ms", "123 ms", "1,234 ms"
 QString format_percent(double fraction);           // 0.123 -> "12.3%"

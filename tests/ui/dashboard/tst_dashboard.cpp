@@ -144,7 +144,7 @@ private slots:
         Dashboard dashboard(snapshots.provider());
         PartitionLagModel* model = dashboard.page.partitionLagModel();
         QAbstractItemModelTester tester(model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         dashboard.poll(3);
         QCOMPARE(model->rowCount(), 3);
         QCOMPARE(model->data(model->index(2, PartitionLagModel::Partition)).toInt(), 2);

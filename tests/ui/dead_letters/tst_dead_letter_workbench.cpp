@@ -171,9 +171,9 @@ private slots:
         auto page = open_page(sink());
         DeadLetterModel* model = page->model();
         QAbstractItemModelTester tester(model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         QAbstractItemModelTester reason_tester(
-            page->reasonModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+            page->reasonModel(), QAbstractItemModelTester::FailureReportingMode::Fatal);
         QVERIFY(wait_settled(*page));
         // (The tester fetches more pages itself, as views do; the first one came whole.)
         QVERIFY(model->rowCount() >= model->pageSize());
@@ -230,7 +230,7 @@ private slots:
         QFETCH(int, expected);
         auto page = open_page(sink());
         QAbstractItemModelTester tester(page->model(),
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         QVERIFY(wait_settled(*page));
         page->setReasonFilter(reasons);
         page->setPartitionFilter(partition >= 0 ? std::optional<int>(partition) : std::nullopt);
@@ -398,7 +398,7 @@ private slots:
                                      page->auditModel()->auditRow(0).action == "replay",
                                  kTimeoutMs);
         QAbstractItemModelTester tester(page->auditModel(),
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         QCOMPARE(page->auditModel()->auditRow(1).action, std::string("replay_dry_run"));
         QCOMPARE(page->auditModel()->auditRow(2).action, std::string("edit"));
         QCOMPARE(page->auditModel()->auditRow(0).entry_ids, std::vector<int64_t>{id});

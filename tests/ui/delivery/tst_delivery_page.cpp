@@ -81,7 +81,7 @@ private slots:
         ScriptedSnapshots script(three_partitions());
         Page view(script.provider());
         QAbstractItemModelTester tester(view.page.filter(),
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         view.feed.poll();
         QTableView* table = view.page.table();
         QAbstractItemModel* model = table->model();

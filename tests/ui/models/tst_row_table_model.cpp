@@ -1,6 +1,6 @@
 // The row-vector model base every console table derives from: a small model on it passes
 // QAbstractItemModelTester through a reset, an in-place refresh (one dataChanged, no reset) and
-// an append (an insertion), and shows what its cell() and header() say.
+// an append and a prepend (insertions), and shows what its cell() and header() say.
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QtTest/QtTest>
@@ -26,6 +26,7 @@ public:
                      Value, {Qt::DisplayRole});
     }
     void append(std::vector<Pair> rows) { append_rows(std::move(rows)); }
+    void prepend(std::vector<Pair> rows) { prepend_rows(std::move(rows)); }
 
 private:
     QVariant cell(const Pair& row, int column, int role) const override {
@@ -48,7 +49,7 @@ private slots:
     void resetsRefreshesAndAppends() {
         PairModel model;
         QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         QCOMPARE(model.rowCount(), 0);
         QCOMPARE(model.columnCount(), 2);
         QCOMPARE(model.headerData(1, Qt::Horizontal).toString(), QStringLiteral("Value"));
@@ -84,6 +85,16 @@ private slots:
         QCOMPARE(model.rows().back().value, QStringLiteral("five"));
         model.append({});
         QCOMPARE(inserts.size(), 1);
+
+        // A newest-first list takes new rows at the top, in the order given.
+        model.prepend({{7, "seven"}, {6, "six"}});
+        QCOMPARE(inserts.size(), 2);
+        QCOMPARE(inserts[1][1].toInt(), 0);
+        QCOMPARE(inserts[1][2].toInt(), 1);
+        QCOMPARE(model.data(model.index(0, PairModel::Value)).toString(), QStringLiteral("seven"));
+        QCOMPARE(model.data(model.index(2, PairModel::Value)).toString(), QStringLiteral("three"));
+        model.prepend({});
+        QCOMPARE(inserts.size(), 2);
     }
 };
 

@@ -1,4 +1,4 @@
-// Connection profiles (issue 4, item 1): saved and loaded without their passwords in the settings
+// Connection profiles: saved and loaded without their passwords in the settings
 // file, passwords from a keychain or, where there is none, asked for on each connect; "Test
 // connection" says what failed and where for closed ports and unknown names, and succeeds against
 // the fixture's mock Kafka and private PostgreSQL. Saves screenshots of the profile editor and
@@ -744,7 +744,7 @@ private slots:
         const auto active = activated.first().at(0).value<ConnectionProfile>();
         QCOMPARE(active.pg_password, kPgPassword);
         QCOMPARE(prompt.asked.size(), 1);
-        QCOMPARE(manager.store().lastUsed(), QStringLiteral("local fixture"));
+        QCOMPARE(manager.store().last_used(), QStringLiteral("local fixture"));
         const RunPlan plan = plan_for_profile(active);
         QCOMPARE(plan.engine.source.bootstrap_servers, fixture_->bootstrap_servers());
         QVERIFY(plan.engine.sink.conninfo.find("password=") != std::string::npos);

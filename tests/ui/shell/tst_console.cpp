@@ -2,8 +2,8 @@
 // load generator): the window comes up on the dashboard, the dead-letter workbench is connected to
 // the running engine's store and shows the demo's malformed events, switching to a saved profile
 // drains the demo and connects to that profile's systems (whose events then land in its
-// database), and a new console restores the last used profile on start. Guards issue 4, items 1,
-// 4 and 6 ("last profile restored on start").
+// database), and a new console restores the last used profile on start.
+
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -115,7 +115,7 @@ private slots:
         QVERIFY(options);
         QCOMPARE(options->source.bootstrap_servers, other.bootstrap_servers());
         QCOMPARE(options->source.topic, std::string("orders"));
-        QCOMPARE(ConnectionProfileStore().lastUsed(), profile.name);
+        QCOMPARE(ConnectionProfileStore().last_used(), profile.name);
         QVERIFY(console.session().demo_status().available == false);
 
         // Events produced there land in that profile's database.
@@ -132,7 +132,7 @@ private slots:
         PipelineFixture other(2, 1, "payments");
         ConnectionProfile profile = profile_for(other, QStringLiteral("production"));
         ConnectionProfileStore().save(profile);
-        ConnectionProfileStore().setLastUsed(profile.name);
+        ConnectionProfileStore().set_last_used(profile.name);
 
         Console console(RunPlan{});  // no demo, no addresses: the last profile comes back
         QSignalSpy started(&console, &Console::sessionStarted);
@@ -145,7 +145,7 @@ private slots:
 
         // Starting the demo from here forgets the profile for the next start.
         console.startDemo();
-        QCOMPARE(ConnectionProfileStore().lastUsed(), QString());
+        QCOMPARE(ConnectionProfileStore().last_used(), QString());
     }
 };
 

@@ -103,9 +103,9 @@ private slots:
     void logPaneFiltersByLevel() {
         LogPane pane;
         QAbstractItemModelTester source_tester(
-            pane.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+            pane.model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
         QAbstractItemModelTester filter_tester(
-            pane.filter(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+            pane.filter(), QAbstractItemModelTester::FailureReportingMode::Fatal);
         const QString marker = QStringLiteral("level-filter-check");
         qCDebug(lcPaneTest) << marker << "debug";
         qCInfo(lcPaneTest) << marker << "info";
@@ -158,7 +158,7 @@ private slots:
     void logModelKeepsTheNewestLines() {
         LogModel model(100);
         QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         for (int batch = 0; batch < 5; ++batch) {
             std::vector<LogEntry> entries;
             for (int line = 0; line < 50; ++line)

@@ -1,4 +1,4 @@
-// The console on a remote engine (issue 6, item 3): a connection profile of kind "remote engine"
+// The console on a remote engine: a connection profile of kind "remote engine"
 // keeps its URL in the settings and its API token in the keychain (never the file); the profile
 // editor shows the remote fields and tests the address without blocking. Against a real headless
 // engine (the spillway binary on the embedded demo, serving its control API on 127.0.0.1): the
@@ -341,7 +341,7 @@ private slots:
         ActiveEngine active;
         MainWindow window(ConsoleServices{[&active] { return active.snapshot(); }, &active});
         RemoteConsole remote(window, active, [&active] { active.clear(); });
-        remote.session().setRequestTimeout(std::chrono::seconds(5));
+        remote.session().set_request_timeout(std::chrono::seconds(5));
         window.show();
         ConnectionProfile profile = remote_profile(base.toString());
         remote.connectTo(profile);
@@ -428,7 +428,7 @@ private slots:
 
         // Drain: the remote engine stops gracefully and exits.
         QSignalSpy drained(&remote.session(), &RemoteEngineSession::drainAccepted);
-        remote.session().requestDrain();
+        remote.session().request_drain();
         QVERIFY(drained.wait(10000));
         QVERIFY2(engine.waitForFinished(60000), qPrintable(test::output_tail(err)));
         QCOMPARE(engine.exitStatus(), QProcess::NormalExit);
@@ -484,7 +484,7 @@ private slots:
         page.setPasswordPrompt(prompt.prompt());
         GroupInstancesModel* model = page.model();
         QAbstractItemModelTester tester(model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         page.resize(900, 500);
         page.show();
         page.findChild<QPushButton*>(QStringLiteral("button_watch_group"))->click();
@@ -515,7 +515,7 @@ private slots:
         // The second drains (POST /api/v1/drain) and leaves the group: the first takes over
         // every partition, and the second's column says it no longer answers.
         QSignalSpy drained(model->session(1), &RemoteEngineSession::drainAccepted);
-        model->session(1)->requestDrain();
+        model->session(1)->request_drain();
         QVERIFY(drained.wait(10000));
         QVERIFY2(second.waitForFinished(60000), qPrintable(test::output_tail(second_err)));
         QTRY_COMPARE_WITH_TIMEOUT(assigned(0), (std::set<int>{0, 1, 2, 3}), 90000);

@@ -151,7 +151,7 @@ private slots:
         auto* table = page.findChild<QTableView*>(QStringLiteral("table_tier_partitions"));
         QAbstractItemModel* model = table->model();
         QAbstractItemModelTester tester(model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         QCOMPARE(model->rowCount(), 3);
         QCOMPARE(model->index(0, TierPartitionModel::Name).data().toString(),
                  QStringLiteral("events_p20250101"));
@@ -167,7 +167,7 @@ private slots:
                  QStringLiteral("2026-01-31"));
         auto* moves = page.findChild<QTableView*>(QStringLiteral("table_tier_moves"))->model();
         QAbstractItemModelTester moves_tester(
-            moves, QAbstractItemModelTester::FailureReportingMode::QtTest);
+            moves, QAbstractItemModelTester::FailureReportingMode::Fatal);
         QCOMPARE(moves->rowCount(), 1);
         QCOMPARE(moves->index(0, TierMoveModel::Direction).data().toString(),
                  QStringLiteral("hot → cold"));

@@ -90,7 +90,7 @@ private slots:
         MainWindow window(ConsoleServices{[&engine] { return engine.snapshot(); }, &control});
         TuningPage* tuning = window.tuningPage();
         QAbstractItemModelTester tester(tuning->historyModel(),
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         window.show();
         window.showPage(tuning);
         QTRY_COMPARE_WITH_TIMEOUT(tuning->form()->loaded().batch_size, 5000, 5000);
