@@ -5,13 +5,12 @@
 #include <iostream>
 #include <memory>
 
+#include "app/console_run.h"
 #include "app/headless_run.h"
 #include "app/options.h"
 #include "app/read_events_command.h"
-#include "app/make_run_plan.h"
 #include "app/reconcile_command.h"
 #include "core/common/secrets.h"
-#include "ui/shell/console.h"
 
 int main(int argc, char** argv) {
     QStringList arguments;
@@ -52,5 +51,5 @@ int main(int argc, char** argv) {
             QCoreApplication::quit();
     });
     signal_watch.start(100);
-    return spillway::run_console(spillway::make_run_plan(*parsed.options));
+    return spillway::run_console_for(*parsed.options);
 }

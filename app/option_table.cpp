@@ -143,8 +143,9 @@ const std::vector<OptionDefinition>& option_definitions() {
          "proxy in front).",
          "false", K::Flag, [](O& o, S v) { o.allow_remote_listen = flag(v); }},
         {"stop-at-end", "service", nullptr,
-         "Headless backfill: read up to the end offsets that exist at start, drain, commit, print "
-         "the summary and exit (0 only when every message up to them is accounted for).",
+         "Backfill: read up to the end offsets that exist at start, drain, commit, print the "
+         "summary and exit (0 only when every message up to them is accounted for). The console "
+         "honours it too: it closes by itself once they are committed.",
          "false", K::Flag, [](O& o, S v) { o.stop_at_end = flag(v); }},
         {"api-token-file", "service", "FILE",
          "File holding the control API's bearer token (mode 600).", nullptr, K::Text,
@@ -446,10 +447,10 @@ void finish_options(AppOptions& o) {
     }
     if (!o.listen.empty() && !o.headless)
         throw OptionProblem{"--listen needs --headless (the console serves no API)"};
-    if (o.stop_at_end && (!o.headless || o.demo || o.read_events))
+    if (o.stop_at_end && (o.demo || o.read_events || o.reconcile || o.bootstrap_servers.empty()))
         throw OptionProblem{
-            "--stop-at-end needs --headless with --bootstrap-servers and --pg (the demo already "
-            "stops once its --events are stored)"};
+            "--stop-at-end needs --bootstrap-servers and --pg (the demo already stops once its "
+            "--events are stored)"};
     if (!o.api_token_file.empty()) {
         if (o.listen.empty())
             throw OptionProblem{"--api-token-file needs --listen"};

@@ -3,6 +3,7 @@
 // itself with 0. Without the option the service would consume until signalled (the test would
 // time out).
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest/QtTest>
 
 #include "support/child_service.h"
@@ -62,6 +63,45 @@ private slots:
             if (ends[p] == 0 && committed[p] < 0)
                 committed[p] = 0;
         QCOMPARE(committed, ends);
+    }
+
+    // The console honours --stop-at-end too (the benchmark times it against the headless run):
+    // offscreen, it stores what the topic held at start and closes by itself with 0. Without the
+    // option's support it would run until its window is closed (the test would time out).
+    void consoleStopsAtTheEndOffsetsToo() {
+        PipelineFixture fixture(1);
+        fixture.use_topic("console_backfill", 2);
+        {
+            TestProducer producer(fixture.bootstrap_servers());
+            for (int i = 0; i < 500; ++i)
+                producer.send(fixture.topic(), "{\"event_id\":\"c-" + std::to_string(i) + "\"}",
+                              "k" + std::to_string(i % 7));
+            producer.send(fixture.topic(), "{not json", "bad");
+            QVERIFY(producer.flush());
+        }
+        QStringList arguments = service_arguments(fixture, "console-group", "console_backfill",
+                                                  "console_backfill_dead", {"--stop-at-end"});
+        arguments.removeAll("--headless");
+        QTemporaryDir config_home;  // the console's saved layout and profiles stay private
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("QT_QPA_PLATFORM", "offscreen");
+        environment.insert("XDG_CONFIG_HOME", config_home.path());
+        QProcess child;
+        child.setProcessEnvironment(environment);
+        child.start(QStringLiteral(SPILLWAY_BINARY), arguments);
+        const bool finished = child.waitForFinished(180000);
+        const QString output = QString::fromUtf8(child.readAllStandardOutput()) +
+                               QString::fromUtf8(child.readAllStandardError());
+        if (!finished) {
+            child.kill();
+            child.waitForFinished();
+        }
+        QVERIFY2(finished,
+                 qPrintable("the console did not close by itself\n" + output_tail(output)));
+        QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(child.exitCode() == 0, qPrintable(output_tail(output)));
+        QCOMPARE(fixture.scalar("SELECT count(*) FROM console_backfill"), int64_t{500});
+        QCOMPARE(fixture.scalar("SELECT count(*) FROM console_backfill_dead"), int64_t{1});
     }
 
     void stopAtEndNeedsARealSource() {
