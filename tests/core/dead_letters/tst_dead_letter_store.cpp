@@ -15,6 +15,7 @@
 #include "core/kafka/event_decoder.h"
 #include "core/demo/load_generator.h"
 #include "core/postgres/pg_connection.h"
+#include "support/dead_letter_seed.h"
 #include "support/pipeline_fixture.h"
 
 using namespace spillway;
@@ -23,15 +24,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// One message to put in the dead-letter table the way the engine does: through BatchWriter.
-struct Message {
-    int partition = 0;
-    int64_t offset = 0;
-    std::string payload;
-    std::string key;
-    std::string headers_json;
-    bool overflow = false;  // a valid event dead-lettered by the overflow policy
-};
+using Message = DeadLetterMessage;
 
 SinkOptions sink_options(const std::string& conninfo, const std::string& events,
                          const std::string& dead, const std::string& topic = "orders") {
@@ -41,43 +34,6 @@ SinkOptions sink_options(const std::string& conninfo, const std::string& events,
     sink.dead_letter_table = dead;
     sink.topic = topic;
     return sink;
-}
-
-// Dead-letters the messages with the reason and message the decoder gives them. Empty on
-// success, else what went wrong.
-std::string put_dead_letters(const SinkOptions& sink, const std::vector<Message>& messages) {
-    EventDecoder decoder;
-    Batch batch;
-    for (const Message& message : messages) {
-        Event event;
-        event.payload = message.payload;
-        event.key = message.key;
-        event.headers_json = message.headers_json;
-        event.partition = message.partition;
-        event.offset = message.offset;
-        const DecodeResult decoded = decoder.decode(message.payload);
-        if (message.overflow) {
-            if (!decoded.ok())
-                return "overflow message does not decode: " + message.payload;
-            event.event_id = decoded.event_id;
-            event.reject = RejectReason::Overflow;
-            event.reject_message = "the queue was full";
-        } else {
-            if (decoded.ok())
-                return "message is valid, cannot dead-letter it: " + message.payload;
-            event.reject = decoded.reject;
-            event.reject_message = decoded.message;
-        }
-        batch.events.push_back(std::move(event));
-    }
-    BatchWriter writer(sink, nullptr);
-    BatchResult result;
-    const auto give_up_at = std::chrono::steady_clock::now() + 30s;
-    if (!writer.write(batch, result, [&] { return std::chrono::steady_clock::now() > give_up_at; }))
-        return "write failed: " + writer.last_error();
-    if (result.dead_lettered != static_cast<int64_t>(messages.size()))
-        return "dead-lettered " + std::to_string(result.dead_lettered);
-    return {};
 }
 
 WallTime at(const char* iso) {

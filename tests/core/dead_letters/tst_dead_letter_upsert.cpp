@@ -8,17 +8,15 @@
 #include "core/kafka/event_decoder.h"
 #include "core/postgres/batch_writer.h"
 #include "core/postgres/pg_connection.h"
-#include "support/pipeline_fixture.h"
+#include "support/pipeline_test_case.h"
 
 using namespace spillway;
 using namespace spillway::test;
 using namespace std::chrono_literals;
 
-class TstDeadLetterUpsert : public QObject {
+class TstDeadLetterUpsert : public PipelineTestCase {
     Q_OBJECT
 private:
-    std::unique_ptr<PipelineFixture> fixture_;
-
     SinkOptions sink() const {
         SinkOptions s;
         s.conninfo = fixture_->conninfo();
@@ -50,8 +48,6 @@ private:
     std::string text(const std::string& sql) { return fixture_->column(sql).at(0); }
 
 private slots:
-    void initTestCase() { fixture_ = std::make_unique<PipelineFixture>(1); }
-    void cleanupTestCase() { fixture_.reset(); }
 
     void sameMessageAgainCountsAnAttempt() {
         DeadLetterStore(sink()).ensure_schema();

@@ -6,7 +6,7 @@
 #include <QtTest/QtTest>
 
 #include "core/pipeline/engine.h"
-#include "support/pipeline_fixture.h"
+#include "support/pipeline_test_case.h"
 
 using namespace spillway;
 using namespace spillway::test;
@@ -35,14 +35,9 @@ bool produce(const std::string& bootstrap, const std::string& topic,
 
 }  // namespace
 
-class TstKafkaTimestamps : public QObject {
+class TstKafkaTimestamps : public PipelineTestCase {
     Q_OBJECT
-private:
-    std::unique_ptr<PipelineFixture> fixture_;
-
 private slots:
-    void initTestCase() { fixture_ = std::make_unique<PipelineFixture>(1); }
-    void cleanupTestCase() { fixture_.reset(); }
 
     void timesAreTakenFromTheRightPlace() {
         fixture_->use_topic("times", 1);

@@ -9,20 +9,15 @@
 
 #include "core/demo/load_generator.h"
 #include "core/pipeline/engine.h"
-#include "support/pipeline_fixture.h"
+#include "support/pipeline_test_case.h"
 
 using namespace spillway;
 using namespace spillway::test;
 using namespace std::chrono_literals;
 
-class TstSourceFailure : public QObject {
+class TstSourceFailure : public PipelineTestCase {
     Q_OBJECT
-private:
-    std::unique_ptr<PipelineFixture> fixture_;
-
 private slots:
-    void initTestCase() { fixture_ = std::make_unique<PipelineFixture>(1); }
-    void cleanupTestCase() { fixture_.reset(); }
 
     void refusedConsumerRecreationStopsIntakeNotTheProcess() {
         fixture_->use_topic("source_failure", 1);

@@ -8,20 +8,15 @@
 #include "core/demo/embedded_kafka.h"
 #include "core/demo/load_generator.h"
 #include "core/pipeline/engine.h"
-#include "support/pipeline_fixture.h"
+#include "support/pipeline_test_case.h"
 
 using namespace spillway;
 using namespace spillway::test;
 using namespace std::chrono_literals;
 
-class TstCommitRetry : public QObject {
+class TstCommitRetry : public PipelineTestCase {
     Q_OBJECT
-private:
-    std::unique_ptr<PipelineFixture> fixture_;
-
 private slots:
-    void initTestCase() { fixture_ = std::make_unique<PipelineFixture>(1); }
-    void cleanupTestCase() { fixture_.reset(); }
 
     void refusedCommitOnAnIdlePartitionIsRetried() {
         fixture_->use_topic("commit_retry", 1);

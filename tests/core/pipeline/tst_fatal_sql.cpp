@@ -7,20 +7,15 @@
 #include "core/demo/load_generator.h"
 #include "core/pipeline/engine.h"
 #include "core/postgres/pg_connection.h"
-#include "support/pipeline_fixture.h"
+#include "support/pipeline_test_case.h"
 
 using namespace spillway;
 using namespace spillway::test;
 using namespace std::chrono_literals;
 
-class TstFatalSql : public QObject {
+class TstFatalSql : public PipelineTestCase {
     Q_OBJECT
-private:
-    std::unique_ptr<PipelineFixture> fixture_;
-
 private slots:
-    void initTestCase() { fixture_ = std::make_unique<PipelineFixture>(1); }
-    void cleanupTestCase() { fixture_.reset(); }
 
     void missingTableStopsIntakeAndResumesWhenFixed() {
         fixture_->use_topic("fatal_sql", 1);

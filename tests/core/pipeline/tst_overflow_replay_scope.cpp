@@ -16,7 +16,7 @@
 #include "core/pipeline/sink_health.h"
 #include "core/postgres/batch_writer.h"
 #include "core/postgres/pg_connection.h"
-#include "support/pipeline_fixture.h"
+#include "support/pipeline_test_case.h"
 
 using namespace spillway;
 using namespace spillway::test;
@@ -62,16 +62,12 @@ void park(const SinkOptions& sink, const std::string& prefix, int count, bool wi
 
 }  // namespace
 
-class TstOverflowReplayScope : public QObject {
+class TstOverflowReplayScope : public PipelineTestCase {
     Q_OBJECT
 private:
-    std::unique_ptr<PipelineFixture> fixture_;
-
     int64_t scalar(const std::string& sql) { return fixture_->scalar(sql); }
 
 private slots:
-    void initTestCase() { fixture_ = std::make_unique<PipelineFixture>(1); }
-    void cleanupTestCase() { fixture_.reset(); }
 
     // Two engines share the default dead-letter table: A reads topic "ta" into ev_a, B reads
     // "tb" into ev_b, C reads "ta" too but into ev_c. A's replayer must take only A's entries.

@@ -16,7 +16,9 @@
 
 #include "core/postgres/batch_writer.h"
 #include "core/dead_letters/dead_letter_store.h"
+#include "core/postgres/pg_connection.h"
 #include "core/kafka/event_decoder.h"
+#include "support/dead_letter_seed.h"
 #include "support/pipeline_fixture.h"
 #include "support/test_main.h"
 #include "ui/dead_letters/dead_letter_audit_model.h"
@@ -37,42 +39,7 @@ namespace {
 
 constexpr int kTimeoutMs = 20000;
 
-struct Message {
-    int partition = 0;
-    int64_t offset = 0;
-    std::string payload;
-    std::string key;
-    std::string headers_json;
-};
-
-// Dead-letters the messages the way the engine does: decoded by EventDecoder, written by
-// BatchWriter. Empty on success, else what went wrong.
-std::string put_dead_letters(const SinkOptions& sink, const std::vector<Message>& messages) {
-    EventDecoder decoder;
-    Batch batch;
-    for (const Message& message : messages) {
-        Event event;
-        event.payload = message.payload;
-        event.key = message.key;
-        event.headers_json = message.headers_json;
-        event.partition = message.partition;
-        event.offset = message.offset;
-        const DecodeResult decoded = decoder.decode(message.payload);
-        if (decoded.ok())
-            return "message is valid, cannot dead-letter it: " + message.payload;
-        event.reject = decoded.reject;
-        event.reject_message = decoded.message;
-        batch.events.push_back(std::move(event));
-    }
-    BatchWriter writer(sink, nullptr);
-    BatchResult result;
-    const auto give_up_at = std::chrono::steady_clock::now() + 60s;
-    if (!writer.write(batch, result, [&] { return std::chrono::steady_clock::now() > give_up_at; }))
-        return "write failed: " + writer.last_error();
-    if (result.dead_lettered != static_cast<int64_t>(messages.size()))
-        return "dead-lettered " + std::to_string(result.dead_lettered);
-    return {};
-}
+using Message = DeadLetterMessage;
 
 QString screenshot_dir() {
     QString dir = qEnvironmentVariable("SPILLWAY_SCREENSHOT_DIR");
@@ -414,11 +381,17 @@ private slots:
         page->applyFilterNow();
         QVERIFY(wait_settled(*page));
         page->setReplayChunkSize(20);
+        // The dry run waits on this lock until the cancel is in: else its 99 entries can all be
+        // read before the test's cancel() (seen on a loaded machine), and nothing is cancelled.
+        PgConnection locker(fixture_->conninfo());
+        locker.exec("BEGIN");
+        locker.exec("LOCK TABLE dl_wb IN ACCESS EXCLUSIVE MODE");
         QPointer<DeadLetterReplayDialog> dialog = page->replayMatching();
         QVERIFY(dialog);
         QCOMPARE(dialog->stage(), DeadLetterReplayDialog::Stage::DryRunning);
         QVERIFY(dialog->cancelButton()->isVisible());
         dialog->cancel();
+        locker.exec("COMMIT");
         QTRY_COMPARE_WITH_TIMEOUT(dialog->stage(), DeadLetterReplayDialog::Stage::DryRunDone,
                                   kTimeoutMs);
         QVERIFY(dialog->dryRunReport()->cancelled);
