@@ -328,9 +328,8 @@ std::string EmbeddedPostgres::conninfo() const {
 }
 
 void EmbeddedPostgres::make_run_dir() {
-    // NOLINTNEXTLINE(concurrency-mt-unsafe): getenv races only with setenv, which nothing here
-    // calls
-    const char* tmpdir = std::getenv("TMPDIR");
+    // getenv races only with setenv, which nothing in Spillway calls.
+    const char* tmpdir = std::getenv("TMPDIR");  // NOLINT(concurrency-mt-unsafe)
     const fs::path base = !options_.base_dir.empty() ? options_.base_dir
                           : (tmpdir && *tmpdir)      ? tmpdir
                                                      : "/tmp";
