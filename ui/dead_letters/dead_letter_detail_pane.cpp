@@ -46,14 +46,6 @@ QPlainTextEdit* code_view(bool read_only) {
     return view;
 }
 
-void set_tone(QLabel* label, theme::Tone tone) {
-    QPalette palette = label->palette();
-    palette.setColor(QPalette::WindowText, tone == theme::Tone::Neutral
-                                               ? theme::muted_text(label->palette())
-                                               : theme::tone_color(tone, label->palette()));
-    label->setPalette(palette);
-}
-
 }  // namespace
 
 DeadLetterDetailPane::DeadLetterDetailPane(DecoderOptions decoder, QWidget* parent)
@@ -93,14 +85,14 @@ DeadLetterDetailPane::DeadLetterDetailPane(DecoderOptions decoder, QWidget* pare
 
     message_->setAlignment(Qt::AlignCenter);
     message_->setWordWrap(true);
-    set_tone(message_, theme::Tone::Neutral);
+    theme::set_tone(message_, theme::Tone::Neutral);
 
     QFont title_font = title_->font();
     title_font.setPointSizeF(title_font.pointSizeF() * 1.2);
     title_font.setWeight(QFont::DemiBold);
     title_->setFont(title_font);
     title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    set_tone(error_, theme::Tone::Bad);
+    theme::set_tone(error_, theme::Tone::Bad);
 
     auto* fields = new QFormLayout;
     fields->setContentsMargins(0, 0, 0, 0);
@@ -116,7 +108,7 @@ DeadLetterDetailPane::DeadLetterDetailPane(DecoderOptions decoder, QWidget* pare
     fields->addRow(tr("Status"), history_);
 
     payload_note_->setWordWrap(true);
-    set_tone(payload_note_, theme::Tone::Neutral);
+    theme::set_tone(payload_note_, theme::Tone::Neutral);
     edit_as_text_->setToolTip(tr("Show the bytes as UTF-8 text to fix them by hand"));
     auto* note_row = new QHBoxLayout;
     note_row->addWidget(payload_note_, 1);
@@ -319,12 +311,12 @@ void DeadLetterDetailPane::validateNow() {
     if (result.ok()) {
         validation_->setText(tr("✓ Valid — a replay would store it as event_id “%1”")
                                  .arg(QString::fromStdString(result.event_id)));
-        set_tone(validation_, theme::Tone::Good);
+        theme::set_tone(validation_, theme::Tone::Good);
     } else {
         validation_->setText(tr("✗ Not valid (%1): %2")
                                  .arg(QString::fromLatin1(reject_reason_name(result.reject)),
                                       QString::fromStdString(result.message)));
-        set_tone(validation_, theme::Tone::Bad);
+        theme::set_tone(validation_, theme::Tone::Bad);
     }
     validation_->setProperty("payloadValid", result.ok());
 }

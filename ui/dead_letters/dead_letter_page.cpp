@@ -35,14 +35,6 @@ namespace {
 // A pause in typing before the filter goes to the database.
 constexpr int kFilterDelayMs = 250;
 
-void set_tone(QLabel* label, theme::Tone tone) {
-    QPalette palette = label->palette();
-    palette.setColor(QPalette::WindowText, tone == theme::Tone::Neutral
-                                               ? theme::muted_text(label->palette())
-                                               : theme::tone_color(tone, label->palette()));
-    label->setPalette(palette);
-}
-
 QTableView* plain_table() {
     auto* view = new QTableView;
     view->verticalHeader()->hide();
@@ -127,12 +119,12 @@ void DeadLetterPage::style_labels() {
            "Start the embedded demo or connect to your systems to see what could not be stored."));
     not_connected_->setAlignment(Qt::AlignCenter);
     not_connected_->setWordWrap(true);
-    set_tone(not_connected_, theme::Tone::Neutral);
+    theme::set_tone(not_connected_, theme::Tone::Neutral);
     problem_->setWordWrap(true);
     problem_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    set_tone(problem_, theme::Tone::Bad);
+    theme::set_tone(problem_, theme::Tone::Bad);
     problem_->hide();
-    set_tone(counts_, theme::Tone::Neutral);
+    theme::set_tone(counts_, theme::Tone::Neutral);
     action_status_->setWordWrap(true);
     action_status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 }
@@ -215,7 +207,7 @@ QWidget* DeadLetterPage::build_audit_tab() {
         new QLabel(tr("Every edit, replay (and dry run), discard and export, newest "
                       "first. Stored in the database next to the dead letters."));
     audit_note->setWordWrap(true);
-    set_tone(audit_note, theme::Tone::Neutral);
+    theme::set_tone(audit_note, theme::Tone::Neutral);
     audit_layout->addWidget(audit_note);
     audit_layout->addWidget(audit_table_, 1);
     return audit_page;
@@ -235,7 +227,7 @@ QWidget* DeadLetterPage::build_reason_list() {
     header->setSectionResizeMode(DeadLetterReasonModel::Count, QHeaderView::ResizeToContents);
     header->setStretchLastSection(false);
     reason_table_->setToolTip(tr("Check reasons to show only those; none checked shows all"));
-    set_tone(reason_total_, theme::Tone::Neutral);
+    theme::set_tone(reason_total_, theme::Tone::Neutral);
     reason_total_->setWordWrap(true);
     auto* all = new QPushButton(tr("All reasons"));
     all->setObjectName(QStringLiteral("button_all_reasons"));
@@ -524,7 +516,7 @@ void DeadLetterPage::reload_shown_entry() {
 
 void DeadLetterPage::set_action_status(const QString& message, bool ok) {
     action_status_->setText(message);
-    set_tone(action_status_, ok ? theme::Tone::Neutral : theme::Tone::Bad);
+    theme::set_tone(action_status_, ok ? theme::Tone::Neutral : theme::Tone::Bad);
     emit actionFinished(message, ok);
 }
 

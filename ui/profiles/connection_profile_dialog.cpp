@@ -26,14 +26,6 @@ namespace spillway {
 
 namespace {
 
-void set_tone(QLabel* label, theme::Tone tone) {
-    QPalette palette = label->palette();
-    palette.setColor(QPalette::WindowText, tone == theme::Tone::Neutral
-                                               ? theme::muted_text(label->palette())
-                                               : theme::tone_color(tone, label->palette()));
-    label->setPalette(palette);
-}
-
 QLabel* result_label(const char* object_name) {
     auto* label = new QLabel;
     label->setObjectName(QString::fromLatin1(object_name));
@@ -206,13 +198,13 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
     remote_form->addRow(tr("API token"), api_token_);
 
     secrets_note_->setWordWrap(true);
-    set_tone(secrets_note_, theme::Tone::Neutral);
+    theme::set_tone(secrets_note_, theme::Tone::Neutral);
     secrets_note_->setText(
         built_with_keychain()
             ? tr("Passwords are kept in the system keychain, never in Spillway's settings file. "
                  "Without a keychain, Spillway asks for them each time you connect.")
             : tr("Passwords are not saved: Spillway asks for them each time you connect."));
-    set_tone(problem_, theme::Tone::Bad);
+    theme::set_tone(problem_, theme::Tone::Bad);
     problem_->hide();
 
     auto* results = new QFormLayout;
@@ -252,7 +244,7 @@ ConnectionProfileDialog::ConnectionProfileDialog(ConnectionProfileStore& store,
     name_->setReadOnly(editing_existing_);  // a rename would orphan the keychain entries
     for (QLabel* label : {kafka_result_, postgres_result_, remote_result_}) {
         label->setText(tr("not tested"));
-        set_tone(label, theme::Tone::Neutral);
+        theme::set_tone(label, theme::Tone::Neutral);
     }
     resize(860, sizeHint().height());
 }
@@ -361,7 +353,7 @@ void ConnectionProfileDialog::update_kind() {
 
 void ConnectionProfileDialog::show_result(QLabel* label, const ConnectionCheck& check) {
     label->setText((check.ok ? QStringLiteral("✓ ") : QStringLiteral("✗ ")) + check.message);
-    set_tone(label, check.ok ? theme::Tone::Good : theme::Tone::Bad);
+    theme::set_tone(label, check.ok ? theme::Tone::Good : theme::Tone::Bad);
 }
 
 void ConnectionProfileDialog::testConnection() {
@@ -377,7 +369,7 @@ void ConnectionProfileDialog::testConnection() {
     }
     for (QLabel* label : {kafka_result_, postgres_result_}) {
         label->setText(tr("testing…"));
-        set_tone(label, theme::Tone::Neutral);
+        theme::set_tone(label, theme::Tone::Neutral);
     }
     // Blocking calls with timeouts, on a thread of their own; the answer comes back queued. The
     // destructor joins, so `this` outlives the thread.
@@ -422,7 +414,7 @@ void ConnectionProfileDialog::save() {
 
 void ConnectionProfileDialog::test_remote_engine(const ConnectionProfile& p) {
     remote_result_->setText(tr("testing…"));
-    set_tone(remote_result_, theme::Tone::Neutral);
+    theme::set_tone(remote_result_, theme::Tone::Neutral);
     if (!network_)
         network_ = new QNetworkAccessManager(this);
     // An edited profile whose token field is left empty keeps its stored token, which the

@@ -139,4 +139,12 @@ void style_tool_buttons(QWidget* container, const QString& sheet) {
         button->setStyleSheet(sheet);
 }
 
+void set_tone(QLabel* label, Tone tone) {
+    QPalette palette = label->palette();
+    palette.setColor(QPalette::WindowText, tone == Tone::Neutral
+                                               ? muted_text(label->palette())
+                                               : tone_color(tone, label->palette()));
+    label->setPalette(palette);
+}
+
 }  // namespace spillway::theme

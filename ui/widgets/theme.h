@@ -5,6 +5,7 @@
 #include <QPalette>
 #include <QString>
 
+class QLabel;
 class QWidget;
 
 namespace spillway::theme {
@@ -21,6 +22,8 @@ QColor grid_line(const QPalette& palette);
 
 enum class Tone { Neutral, Good, Warning, Bad };
 QColor tone_color(Tone tone, const QPalette& palette);
+// Colours a label's text by tone; Neutral is the muted text colour.
+void set_tone(QLabel* label, Tone tone);
 
 // Series colours: distinguishable in both themes and for the common colour-vision deficiencies.
 QColor series_in(const QPalette& palette);
