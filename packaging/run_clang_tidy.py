@@ -13,8 +13,8 @@ Two things differ from running clang-tidy once per file, both for time, not for 
   over all of them: about 20 s a file, 45 minutes of CPU for the tree. A folder's files compiled
   together share that cost once. .clang-tidy's HeaderFilterRegex covers core/, ui/ and app/, so
   diagnostics in the included files are reported with their own file and line. A folder whose
-  files do not compile together (two files defining the same internal helper) is checked file
-  by file instead, and the script says so.
+  files do not compile together (two files defining the same internal name) is checked file by
+  file instead, and the script says so.
 - The console's files are compiled with a GCC precompiled header (cmake_pch.hxx with a .gch
   beside it). clang refuses a GCC .gch, so each unit includes a copy of that header with no .gch
   beside it and clang parses the headers itself.
@@ -115,9 +115,10 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         for name, files, code, output in pool.map(
                 lambda u: run_tidy(source_dir, out_dir, u), units):
-            # A unit that does not compile as one (clang-diagnostic-error on a redefinition) is
-            # not a finding: its files are checked one by one below.
-            if code != 0 and len(files) > 1 and "redefinition of" in output:
+            # A unit that does not compile as one (two files define the same internal name) is
+            # not a finding: its files are checked one by one below, where a real compile error
+            # still fails the run.
+            if code != 0 and len(files) > 1 and "[clang-diagnostic-error]" in output:
                 print(f"clang-tidy: {name} does not compile as one unit; checking its "
                       f"{len(files)} files one by one", flush=True)
                 retry.append(name)
