@@ -86,7 +86,7 @@ void DeadLetterController::load_reason_counts() {
     service_->run(
         this, tr("counting by reason"),
         [filter](DeadLetterBackend& store) { return store.counts_by_reason(filter); },
-        [this, job](std::vector<ReasonCount> counts) {
+        [this, job](const std::vector<ReasonCount>& counts) {
             if (job != reason_job_)
                 return;
             reasons_->setCounts(counts);  // keeps the checks: not a new filter
@@ -142,7 +142,7 @@ void DeadLetterController::save_payload(int64_t id, const QByteArray& payload) {
         this, tr("saving the payload of entry %1").arg(id),
         [id, payload = payload.toStdString(), actor = DeadLetterService::actor().toStdString()](
             DeadLetterBackend& store) { return store.edit_payload(id, payload, actor); },
-        [this, id](EditResult result) {
+        [this, id](const EditResult& result) {
             emit actionFinished(QString::fromStdString(result.message), result.ok);
             load_entry(id);
             model_->refresh();
@@ -161,7 +161,7 @@ void DeadLetterController::discard(const DeadLetterSelection& selection, const Q
         this, tr("discarding"),
         [selection, note = note.toStdString(), actor = DeadLetterService::actor().toStdString()](
             DeadLetterBackend& store) { return store.discard(selection, note, actor); },
-        [this](DiscardResult result) {
+        [this](const DiscardResult& result) {
             emit actionFinished(QString::fromStdString(result.message), true);
             refresh();
         },

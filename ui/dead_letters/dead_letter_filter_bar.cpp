@@ -119,7 +119,7 @@ DeadLetterFilter DeadLetterFilterBar::filter() const {
         case TimeRange::Any:
             break;
         case TimeRange::Last15Minutes:
-            filter.from = wall_time(now.addSecs(-15 * 60));
+            filter.from = wall_time(now.addSecs(qint64{-15} * 60));
             break;
         case TimeRange::LastHour:
             filter.from = wall_time(now.addSecs(-3600));

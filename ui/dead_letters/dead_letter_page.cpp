@@ -333,7 +333,7 @@ void DeadLetterPage::connect_controller() {
 
 // With a text, so the help overlay lists them under this page's title.
 void DeadLetterPage::add_shortcuts() {
-    auto add_shortcut = [this](QKeySequence keys, const QString& text, auto slot) {
+    auto add_shortcut = [this](const QKeySequence& keys, const QString& text, auto slot) {
         auto* action = new QAction(text, this);
         action->setShortcut(keys);
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);

@@ -25,7 +25,7 @@ std::string indent_json(std::string_view json, int indent_width) {
     bool escaped = false;
     auto newline = [&] {
         out += '\n';
-        out.append(size_t(std::max(depth, 0) * indent_width), ' ');
+        out.append(size_t(std::max(depth, 0)) * size_t(indent_width), ' ');
     };
     auto next_significant = [&](size_t from) -> char {
         for (size_t i = from; i < json.size(); ++i)

@@ -150,7 +150,7 @@ void DeadLetterReplayDialog::run(bool dry_run) {
         [selection = selection_, options](DeadLetterBackend& store) {
             return store.replay(selection, options);
         },
-        [this, dry_run](ReplayReport report) {
+        [this, dry_run](const ReplayReport& report) {
             (dry_run ? dry_run_ : replay_) = report;
             show_report(report);
             set_stage(dry_run ? Stage::DryRunDone : Stage::Done);
