@@ -6,6 +6,14 @@
 // A dictionary is needed at start (unless one is stored: a restart continues with the newest)
 // and again when the rolling ratio of recent batches falls DictionaryPolicy::retrain_degradation
 // below the ratio measured at training time (on held-out events, not the ones it was trained on).
+//
+// zstd's trainer cannot be interrupted, so it runs on a thread of its own that only touches a
+// TrainingJob it shares: stop() abandons a running training instead of waiting seconds for it
+// (a backfill's drain would otherwise end only when the trainer does). The sample is bounded in
+// bytes too, which bounds the training's time and the memory it holds.
+//
+// Threads: start()/stop() from the engine's owner; current(), wants_samples(), add_samples() and
+// report() from the writers; training() from anyone.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -37,17 +45,27 @@ public:
     // Cheap check a writer makes per batch before offering samples.
     bool wants_samples() const { return sampling_.load(std::memory_order_relaxed); }
     void add_samples(const std::vector<const Event*>& events);
+    // True while a training is running (its samples were taken and its result is not in yet).
+    bool training() const { return training_.load(std::memory_order_relaxed); }
     // What a batch compressed to with `dictionary_id` (0: none): feeds the rolling ratio.
     void report(int dictionary_id, int64_t events, int64_t raw_bytes, int64_t compressed_bytes);
 
+    // Bytes of payload sampled at most: zstd's guideline is about 100 times the dictionary's
+    // size for training, plus the tenth held out to measure the ratio.
+    static size_t sample_byte_limit(size_t dictionary_bytes) { return dictionary_bytes * 110; }
+
 private:
+    struct TrainingJob;
+
     void run();
     void train(std::vector<std::string> samples);
+    bool wait_for_training(const std::shared_ptr<TrainingJob>& job);
     void publish(std::shared_ptr<const ZstdDictionary> dictionary);
 
     SinkOptions options_;
     Metrics* metrics_;
     std::atomic<bool> sampling_{true};
+    std::atomic<bool> training_{false};
     std::thread thread_;
 
     mutable std::mutex mutex_;  // guards everything below
@@ -55,6 +73,8 @@ private:
     bool stop_ = false;
     std::shared_ptr<const ZstdDictionary> current_;
     std::vector<std::string> samples_;
+    size_t sample_bytes_ = 0;
+    std::shared_ptr<TrainingJob> job_;  // the training running now, if any
     int64_t window_events_ = 0, window_raw_ = 0, window_compressed_ = 0;
 };
 

@@ -68,8 +68,9 @@ private:
     ZSTD_DCtx_s* dctx_;
 };
 
-// Trains a dictionary of at most `capacity` bytes on the samples. Throws CodecError when zstd
-// cannot (typically: too few or too small samples).
+// Trains a dictionary of at most `capacity` bytes on the samples (one fastCover pass: cost grows
+// with the samples' total size, so callers bound it). Throws CodecError when zstd cannot
+// (typically: too few or too small samples). Any thread; touches nothing but its arguments.
 std::string train_zstd_dictionary(const std::vector<std::string>& samples, size_t capacity);
 
 // raw bytes / compressed bytes of compressing each sample alone at `level` with `dictionary`.
