@@ -62,7 +62,7 @@ void ChartTimeline::refresh() {
     if (mode_ != Mode::Live)
         return;
     for (TimeSeriesChart* chart : charts_)
-        chart->refresh();
+        chart->refreshLive();
 }
 
 }  // namespace spillway

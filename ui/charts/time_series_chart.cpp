@@ -342,6 +342,31 @@ void TimeSeriesChart::on_range_changed(const QCPRange& range) {
 }
 
 void TimeSeriesChart::refresh() {
+    update_view(true);
+}
+
+void TimeSeriesChart::refreshLive() {
+    update_view(false);
+}
+
+bool TimeSeriesChart::moved_less_than_a_pixel() const {
+    const int width = plot_->axisRect()->width();
+    const double span = plot_->xAxis->range().size();
+    if (width <= 0 || span <= 0 || drawn_key_ <= 0)
+        return false;
+    return (last_key_ - drawn_key_) * double(width) / span < 1.0;
+}
+
+void TimeSeriesChart::redraw() {
+    markers_->layout();
+    // Recomputes the plot now but leaves the repaint to the event loop, which merges it with any
+    // other pending update of this widget.
+    plot_->replot(QCustomPlot::rpQueuedRefresh);
+    drawn_key_ = last_key_;
+    ++redraws_;
+}
+
+void TimeSeriesChart::update_view(bool always_redraw) {
     const bool has_data = !series_.empty() && !series_.front().graph->data()->isEmpty();
     placeholder_->setVisible(!has_data);
     if (has_data && following_) {
@@ -358,10 +383,10 @@ void TimeSeriesChart::refresh() {
         replot_when_shown_ = true;
         return;
     }
-    markers_->layout();
-    // Recomputes the plot now but leaves the repaint to the event loop, which merges it with any
-    // other pending update of this widget.
-    plot_->replot(QCustomPlot::rpQueuedRefresh);
+    // The axes above are already where they belong; only the drawing waits.
+    if (!always_redraw && following_ && moved_less_than_a_pixel())
+        return;
+    redraw();
 }
 
 void TimeSeriesChart::showEvent(QShowEvent* event) {
@@ -369,8 +394,7 @@ void TimeSeriesChart::showEvent(QShowEvent* event) {
     if (replot_when_shown_) {
         replot_when_shown_ = false;
         rescale_values();
-        markers_->layout();
-        plot_->replot(QCustomPlot::rpQueuedRefresh);
+        redraw();
     }
 }
 

@@ -65,6 +65,13 @@ public:
     // Moves the view when following, rescales the value axes to the visible data, lays out the
     // markers and queues one redraw.
     void refresh();
+    // The same for the live tick, but the redraw waits until the view has moved by at least one
+    // pixel since the last one: at the default 300 s window a chart a few hundred pixels wide
+    // moves a fraction of a pixel per 100 ms snapshot, and redrawing six antialiased charts ten
+    // times a second was most of the console's cost. A narrow window still redraws every tick.
+    void refreshLive();
+    // How many times the plot was redrawn (for tests of the above).
+    int redrawCount() const { return redraws_; }
 
     // A vertical line at `seconds` with a short label; `detail` is shown when hovering the line.
     void addMarker(double seconds, const QString& label, const QString& detail);
@@ -106,6 +113,9 @@ private:
     void rebuild(double from, double bucket_seconds);
     void rebuild_for_view();
     void rescale_values();
+    void update_view(bool always_redraw);
+    bool moved_less_than_a_pixel() const;
+    void redraw();
     void on_range_changed(const QCPRange& range);
     void on_legend_click(QCPLegend* legend, QCPAbstractLegendItem* item);
     void on_mouse_move(QMouseEvent* event);
@@ -124,6 +134,8 @@ private:
     bool following_ = true;
     bool setting_range_ = false;
     bool replot_when_shown_ = false;
+    double drawn_key_ = 0;  // last_key_ at the last redraw
+    int redraws_ = 0;
     int aligned_left_ = 0;   // margins at least this wide (alignTimeAxes)
     int aligned_right_ = 0;  // the range is being set by code, not by the user
 };

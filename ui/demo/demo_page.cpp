@@ -460,8 +460,8 @@ void DemoPage::plot(const Snapshot& s) {
     queue_chart_->append(at, {s.queue_fill * 100, s.knobs.high_watermark * 100});
     // Only drawn while the page is on screen: the dashboard has the full picture.
     if (isVisible()) {
-        effect_chart_->refresh();
-        queue_chart_->refresh();
+        effect_chart_->refreshLive();
+        queue_chart_->refreshLive();
     }
 }
 

@@ -244,6 +244,41 @@ private slots:
                  qPrintable(QString::number(plot->yAxis->range().upper)));
     }
 
+    // At the 300 s window a chart a few hundred pixels wide moves a fraction of a pixel per 100 ms
+    // snapshot: it is redrawn once its view has moved a pixel, not on every snapshot, and what it
+    // shows is never a pixel behind the newest sample. Its axes follow every snapshot.
+    void liveChartsRedrawOncePerPixelMoved() {
+        ScriptedSnapshots snapshots(running_snapshot(), 100ms);
+        Dashboard dashboard(snapshots.provider());
+        dashboard.poll(3100);  // a full window of samples, drawn by no one: the page is hidden
+        dashboard.page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dashboard.page));
+        TimeSeriesChart* chart = dashboard.chart("card_throughput");
+        QCustomPlot* plot = chart->plot();
+        double drawn_upper = 0;
+        connect(plot, &QCustomPlot::afterReplot, this,
+                [&] { drawn_upper = plot->xAxis->range().upper; });
+        const int before = chart->redrawCount();
+        const int ticks = 100;
+        dashboard.poll(ticks);
+        const int redraws = chart->redrawCount() - before;
+        const double seconds_per_pixel = plot->xAxis->range().size() / plot->axisRect()->width();
+        QCOMPARE(plot->xAxis->range().upper, chart->newestTime());
+        QCOMPARE(plot->xAxis->range().size(), 300.0);
+        QVERIFY2(seconds_per_pixel > 0.2, qPrintable(QString::number(seconds_per_pixel)));
+        QVERIFY2(redraws > 0 && redraws <= ticks / 2,
+                 qPrintable(QString("%1 redraws in %2 ticks").arg(redraws).arg(ticks)));
+        QVERIFY2(chart->newestTime() - drawn_upper < seconds_per_pixel,
+                 qPrintable(QString("drawn %1 s behind, a pixel is %2 s")
+                                .arg(chart->newestTime() - drawn_upper)
+                                .arg(seconds_per_pixel)));
+        // At most one redraw per pixel moved, and at least one per two (a redraw waits for the
+        // first snapshot that completes a pixel).
+        const double pixels = ticks * 0.1 / seconds_per_pixel;
+        QVERIFY2(redraws <= pixels + 1 && redraws >= pixels / 2 - 1,
+                 qPrintable(QString("%1 redraws for %2 pixels").arg(redraws).arg(pixels)));
+    }
+
     void pauseFreezesTheViewAndResumeCatchesUp() {
         ScriptedSnapshots snapshots(running_snapshot(), 1s);
         Dashboard dashboard(snapshots.provider());
