@@ -276,6 +276,20 @@ private slots:
         QCOMPARE(out, std::string("\\\\x00ff41"));
     }
 
+    void copyTimestampsAreUtcWithMilliseconds() {
+        const auto text = [](int64_t ms) {
+            std::string out = "x";
+            append_copy_timestamp_ms(out, ms);
+            return out;
+        };
+        QCOMPARE(text(0), std::string("x1970-01-01 00:00:00.000+00"));
+        QCOMPARE(text(1'700'000'000'123), std::string("x2023-11-14 22:13:20.123+00"));
+        QCOMPARE(text(-1), std::string("x1969-12-31 23:59:59.999+00"));
+        QCOMPARE(text(951'782'400'007), std::string("x2000-02-29 00:00:00.007+00"));
+        QCOMPARE(text(253'402'300'799'999), std::string("x9999-12-31 23:59:59.999+00"));
+        QCOMPARE(text(-62'167'219'200'000), std::string("x0000-01-01 00:00:00.000+00"));
+    }
+
     void sanitizeUtf8ReplacesInvalidSequences() {
         QCOMPARE(sanitize_utf8("ok é"), std::string("ok é"));
         QCOMPARE(sanitize_utf8(std::string("a\xff"
