@@ -73,6 +73,7 @@ void Engine::start() {
     writers_ = std::make_unique<WriterPool>(options_.sink, *knobs_, *offsets_, *metrics_,
                                             dictionaries_.get());
     writers_->report_health_to(sink_health_.get());
+    writers_->notify_free_to([queue = queue_.get()] { queue->wake(); });
     scheduler_ = std::make_unique<BatchScheduler>(*queue_, *writers_, *knobs_);
     overflow_ = std::make_unique<OverflowSpool>(options_.sink, *offsets_, *metrics_);
     overflow_->report_health_to(sink_health_.get());

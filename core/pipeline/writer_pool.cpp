@@ -166,6 +166,12 @@ void WriterPool::run(Worker* worker) {
         last_error_ = writer.last_error();  // empty again once a batch succeeds
         if (pending_.empty() && busy_ == 0)
             idle_cv_.notify_all();
+        if (on_free_) {
+            // After busy_ dropped, so the woken scheduler counts this writer as idle.
+            lock.unlock();
+            on_free_();
+            lock.lock();
+        }
     }
     worker->finished = true;
     metrics_.writers_running.fetch_sub(1);

@@ -33,6 +33,10 @@ public:
 
     // Every writer reports there whether the database takes writes. Set before start().
     void report_health_to(SinkHealth* health) { health_ = health; }
+    // Called on a writer's thread each time it finishes a batch and is free for the next: the
+    // scheduler hands work to a free writer at once instead of noticing it on its next poll.
+    // Set before start().
+    void notify_free_to(std::function<void()> callback) { on_free_ = std::move(callback); }
     void start();
     // Stops the writers. With abandon = false, waits until every submitted batch is written;
     // with abandon = true, writers give up retrying against an unavailable database (their
@@ -65,6 +69,7 @@ private:
     Metrics& metrics_;
     DictionaryKeeper* dictionaries_;
     SinkHealth* health_ = nullptr;
+    std::function<void()> on_free_;
 
     mutable std::mutex mutex_;
     std::condition_variable work_cv_;
