@@ -4,7 +4,6 @@
 #include <string_view>
 #include <thread>
 #include <tuple>
-#include <unordered_map>
 
 #include "core/common/logging.h"
 #include "core/compression/dictionary_keeper.h"
@@ -19,6 +18,7 @@ namespace {
 // How long a day seen to have its own partition is trusted before it is checked again.
 constexpr auto kPartitionRecheck = std::chrono::seconds(10);
 constexpr const char* kStageDead = "spillway_stage_dead";
+constexpr const char* kClaimStatement = "spillway_claim";
 
 std::string sql_literal(std::string_view text) {
     std::string quoted = "'";
@@ -113,6 +113,7 @@ void BatchWriter::connect() {
         " sqlstate text, kafka_timestamp_ms bigint)"
         " ON COMMIT DELETE ROWS;"
         "SET synchronous_commit = on;");
+    connection_->prepare(kClaimStatement, claim_sql_);
 }
 
 // The payload column(s) of one row: the text as received (jsonb), or one zstd frame and
@@ -158,20 +159,18 @@ std::vector<const Event*> BatchWriter::claim(const std::vector<const Event*>& di
     }
     ids_param_ += '}';
     times_param_ += '}';
-    const auto rows = connection_->query(claim_sql_, {ids_param_, times_param_});
-    std::unordered_map<std::string_view, const Event*> by_id;
-    by_id.reserve(distinct.size());
-    for (const Event* event : distinct)
-        by_id.emplace(event->event_id, event);
+    // `distinct` is sorted bytewise by id (distinct_by_id), so each id the statement returns is
+    // found by binary search, with no per-batch hash table.
     std::vector<const Event*> claimed;
-    claimed.reserve(rows.size());
-    for (const auto& row : rows) {
-        if (!row.empty() && row[0]) {
-            const auto found = by_id.find(*row[0]);
-            if (found != by_id.end())
-                claimed.push_back(found->second);
-        }
-    }
+    claimed.reserve(distinct.size());
+    connection_->query_prepared_column(
+        kClaimStatement, {ids_param_, times_param_}, [&](std::string_view id) {
+            const auto found = std::lower_bound(
+                distinct.begin(), distinct.end(), id,
+                [](const Event* event, std::string_view key) { return event->event_id < key; });
+            if (found != distinct.end() && (*found)->event_id == id)
+                claimed.push_back(*found);
+        });
     return claimed;
 }
 

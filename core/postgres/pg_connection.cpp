@@ -238,6 +238,42 @@ long PgConnection::exec_params(const std::string& sql,
     return tuples && *tuples ? std::stol(tuples) : 0;
 }
 
+void PgConnection::prepare(const std::string& name, const std::string& sql) {
+    ResultPtr result(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+    const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK)
+        throw_from(result.get(), "preparing statement " + name + " failed");
+}
+
+int64_t PgConnection::query_prepared_column(const std::string& name,
+                                            const std::vector<std::string_view>& params,
+                                            const std::function<void(std::string_view)>& on_value) {
+    // libpq reads text parameters up to their NUL: each view is copied once into a
+    // NUL-terminated buffer, and a NUL inside one would silently cut it short.
+    std::vector<std::string> owned;
+    owned.reserve(params.size());
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const std::string_view param : params) {
+        if (param.find('\0') != std::string_view::npos)
+            throw std::invalid_argument(
+                "a text parameter cannot hold a NUL byte; send bytes as hex");
+        values.push_back(owned.emplace_back(param).c_str());
+    }
+    ResultPtr result(PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
+                                    values.data(), nullptr, nullptr, 0));
+    const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+        throw_from(result.get(), "statement " + name + " failed");
+    const int rows = PQntuples(result.get());
+    if (PQnfields(result.get()) < 1)
+        return rows;
+    for (int row = 0; row < rows; ++row)
+        on_value(std::string_view(PQgetvalue(result.get(), row, 0),
+                                  static_cast<size_t>(PQgetlength(result.get(), row, 0))));
+    return rows;
+}
+
 bool valid_table_name(std::string_view name) {
     auto valid_part = [](std::string_view part) {
         if (part.empty() || part.size() > 63)

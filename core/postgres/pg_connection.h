@@ -74,6 +74,16 @@ public:
     // Like query(), for a statement without rows: returns the affected row count.
     long exec_params(const std::string& sql, const std::vector<std::optional<std::string>>& params);
 
+    // A named statement parsed and planned once per connection, for the writers' per-batch
+    // statements: planning it on every batch cost more than running it on a small one.
+    void prepare(const std::string& name, const std::string& sql);
+    // Runs prepared statement `name` with text parameters (none NULL, none holding a NUL byte)
+    // and hands the first column of each row to `on_value` straight from libpq's result (no
+    // copy per row); a NULL arrives as an empty view. Returns the number of rows.
+    int64_t query_prepared_column(const std::string& name,
+                                  const std::vector<std::string_view>& params,
+                                  const std::function<void(std::string_view)>& on_value);
+
 private:
     [[noreturn]] void throw_from(pg_result* result, const std::string& context);
     // Reads the end of a COPY; throws `failure` if the caller's side failed, else the server's.
