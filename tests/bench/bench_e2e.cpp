@@ -104,6 +104,9 @@ struct BenchOptions {
     bool in_process = false;
     bool keep_output = false;
     int child_timeout_seconds = 900;
+    // Appended to every child run's command line: for experiments against the default knobs
+    // (the table then no longer measures the defaults, and its header says so).
+    std::vector<std::string> engine_args;
 };
 
 void print_usage(std::ostream& out) {
@@ -120,6 +123,8 @@ void print_usage(std::ostream& out) {
            "  --in-process        also run the engine inside this process (per-thread CPU)\n"
            "  --child-timeout S   kill a child run after S s (default 900)\n"
            "  --keep-output       keep the child runs' stdout/stderr even when all is OK\n"
+           "  --engine-arg ARG    append ARG to every child run's command line (repeatable;\n"
+           "                      an experiment: the runs no longer use the default knobs)\n"
            "  --writers W         in-process engine writers (default 4)\n"
            "  --batch-size B      COPY baseline rows per transaction = in-process engine batch "
            "size (default 5000; the child runs keep the default knobs)\n"
@@ -197,6 +202,8 @@ BenchOptions parse_options(int argc, char** argv) {
             set_memory_queue = true;
         } else if (flag == "--child-timeout") {
             o.child_timeout_seconds = static_cast<int>(to_int(flag, need(i)));
+        } else if (flag == "--engine-arg") {
+            o.engine_args.push_back(need(i));
         } else if (flag == "--no-console") {
             o.console = false;
         } else if (flag == "--in-process") {
@@ -1146,6 +1153,7 @@ std::vector<std::string> child_arguments(const BenchOptions& opts, const DemoEnv
           topic, std::string("--group"), group, std::string("--pg"), env.conninfo(),
           std::string("--table"), table, std::string("--dead-letter-table"), table + "_dl"})
         argv.push_back(item);
+    argv.insert(argv.end(), opts.engine_args.begin(), opts.engine_args.end());
     return argv;
 }
 
@@ -1755,7 +1763,14 @@ void print_results(std::ostream& out, const BenchOptions& opts,
         << " rows per transaction, " << std::thread::hardware_concurrency()
         << " CPUs, 1-min load average " << fixed(load_before, 2) << " before the run, "
         << fixed(load_average(), 2) << " after"
-        << (load_before > 1 ? " (ABOVE 1: figures skewed)" : "") << "\n\n";
+        << (load_before > 1 ? " (ABOVE 1: figures skewed)" : "") << "\n";
+    if (!opts.engine_args.empty()) {
+        out << "EXPERIMENT: every child run had these arguments appended (not the default knobs):";
+        for (const std::string& arg : opts.engine_args)
+            out << ' ' << arg;
+        out << "\n";
+    }
+    out << "\n";
     print_table(out, opts, results, latency);
     print_goals(out, opts, results, latency);
     print_definitions(out);
