@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "core/postgres/batch_writer.h"
 #include "core/common/logging.h"
 #include "core/pipeline/metrics.h"
 #include "core/pipeline/offset_tracker.h"
+#include "core/postgres/batch_writer.h"
 
 namespace spillway {
 
@@ -113,16 +113,21 @@ void WriterPool::run(Worker* worker) {
         Batch batch = std::move(pending_.front());
         pending_.pop_front();
         ++busy_;
+        InFlight flight;
+        const std::vector<std::string_view> ids = take_ids_locked(batch, flight);
         lock.unlock();
 
         metrics_.writers_busy.fetch_add(1);
         const auto started = std::chrono::steady_clock::now();
         BatchResult result;
-        const bool durable = writer.write(batch, result, should_stop);
+        const bool durable = batch.events.empty() || writer.write(batch, result, should_stop);
         const auto finished = std::chrono::steady_clock::now();
         metrics_.writers_busy.fetch_sub(1);
+        settle_followers(flight, ids, durable, result, batch);
 
-        if (durable) {
+        if (durable && batch.events.empty()) {
+            // Every event followed another batch: nothing of its own was written.
+        } else if (durable) {
             const int64_t committed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                              std::chrono::system_clock::now().time_since_epoch())
                                              .count();
@@ -176,6 +181,79 @@ void WriterPool::run(Worker* worker) {
     worker->finished = true;
     metrics_.writers_running.fetch_sub(1);
     idle_cv_.notify_all();
+}
+
+// Splits `batch`: an event whose id another batch being written holds becomes a follower of that
+// batch and leaves this one; the ids of the rest are registered as this batch's. Returns them.
+std::vector<std::string_view> WriterPool::take_ids_locked(Batch& batch, InFlight& flight) {
+    std::vector<std::string_view> ids;
+    ids.reserve(batch.events.size());
+    size_t kept = 0;
+    for (size_t i = 0; i < batch.events.size(); ++i) {
+        Event& event = batch.events[i];
+        if (!event.rejected()) {
+            const auto holder = in_flight_ids_.find(event.event_id);
+            if (holder != in_flight_ids_.end()) {
+                holder->second->followers.push_back(std::move(event));
+                continue;
+            }
+        }
+        if (kept != i)
+            batch.events[kept] = std::move(event);
+        ++kept;
+    }
+    batch.events.resize(kept);
+    // Registered only now: moving the kept events above would have moved the ids' bytes.
+    for (const Event& event : batch.events) {
+        if (!event.rejected() && in_flight_ids_.emplace(event.event_id, &flight).second)
+            ids.push_back(event.event_id);
+    }
+    return ids;
+}
+
+// After the batch's write: its ids are no longer in flight. Durable with every valid row stored
+// (or already there), each follower's id is stored too: a duplicate, done. When the database
+// rejected some rows, a follower may share an id with a rejected row, so they are written as a
+// batch of their own instead. Abandoned (stopping), the followers' offsets stay uncommitted too.
+void WriterPool::settle_followers(InFlight& flight, const std::vector<std::string_view>& ids,
+                                  bool durable, const BatchResult& result, const Batch& batch) {
+    std::vector<Event> followers;
+    {
+        std::lock_guard lock(mutex_);
+        for (const std::string_view id : ids)
+            in_flight_ids_.erase(id);
+        followers.swap(flight.followers);
+        if (durable && result.database_rejects > 0 && !followers.empty()) {
+            Batch again;
+            again.sequence = batch.sequence;
+            again.formed_at = std::chrono::steady_clock::now();
+            for (const Event& event : followers)
+                again.bytes += event.payload.size();
+            again.events = std::move(followers);
+            pending_.push_front(std::move(again));
+            work_cv_.notify_one();
+            return;
+        }
+    }
+    if (!durable || followers.empty())
+        return;
+    const int64_t committed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
+    std::vector<PartitionOffset> done;
+    done.reserve(followers.size());
+    int64_t bytes = 0;
+    for (const Event& event : followers) {
+        done.push_back({event.partition, event.offset});
+        bytes += static_cast<int64_t>(event.payload.size());
+        if (event.produced_at_ms > 0)
+            metrics_.kafka_to_commit_latency.record_us(
+                std::max<int64_t>(0, committed_ms - event.produced_at_ms) * 1000);
+    }
+    offsets_.mark_done(done);
+    metrics_.duplicates.fetch_add(static_cast<int64_t>(followers.size()));
+    metrics_.written_bytes.fetch_add(bytes);
+    metrics_.dedup_saved_bytes.fetch_add(bytes);
 }
 
 bool WriterPool::wait_idle(std::chrono::milliseconds timeout) {

@@ -10,7 +10,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/pipeline/batch_sink.h"
@@ -19,6 +21,7 @@
 
 namespace spillway {
 
+struct BatchResult;
 struct Metrics;
 class OffsetTracker;
 class DictionaryKeeper;
@@ -54,6 +57,12 @@ public:
     std::string last_error() const;
 
 private:
+    // A batch being written, seen by the other writers: an id of theirs that it holds too is not
+    // claimed again (the claim would wait on this batch's uncommitted key until it commits) but
+    // follows it. Once the batch is durable its id is stored, so the followers are duplicates.
+    struct InFlight {
+        std::vector<Event> followers;
+    };
     struct Worker {
         std::thread thread;
         std::atomic<bool> retire{false};
@@ -62,6 +71,9 @@ private:
     void adjust_locked(int desired);
     void reap_finished_locked();
     void run(Worker* worker);
+    std::vector<std::string_view> take_ids_locked(Batch& batch, InFlight& flight);
+    void settle_followers(InFlight& flight, const std::vector<std::string_view>& ids, bool durable,
+                          const BatchResult& result, const Batch& batch);
 
     SinkOptions sink_;
     const KnobStore& knobs_;
@@ -75,6 +87,9 @@ private:
     std::condition_variable work_cv_;
     std::condition_variable idle_cv_;
     std::deque<Batch> pending_;
+    // Every valid event id of the batches being written, to the batch that holds it. The views
+    // point into those batches' events, which outlive their entries here.
+    std::unordered_map<std::string_view, InFlight*> in_flight_ids_;
     std::vector<std::unique_ptr<Worker>> workers_;
     int desired_ = 0;
     int busy_ = 0;
