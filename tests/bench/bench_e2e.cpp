@@ -1821,7 +1821,9 @@ void print_results(std::ostream& out, const BenchOptions& opts,
             << fixed(latency.metrics_count > 0 ? latency.metrics_sum_s * 1e3 / latency.metrics_count
                                                : 0,
                      1)
-            << " ms; engine CPU " << fixed(latency.child_cpu, 2) << " s; table "
+            << " ms; CPU engine " << fixed(latency.child_cpu, 2) << " s, PostgreSQL "
+            << fixed(latency.cpu.postgres, 2) << " s, this process (producer, mock cluster) "
+            << fixed(latency.cpu.self, 2) << " s; table "
             << thousands(latency.table_rows) << "/" << thousands(latency.produced.valid_distinct)
             << " rows\n";
         for (const auto& line : latency.problems)
