@@ -9,6 +9,7 @@
 #include "core/compression/dictionary_keeper.h"
 #include "core/pipeline/metrics.h"
 #include "core/pipeline/sink_health.h"
+#include "core/postgres/bytea_text.h"
 #include "core/postgres/copy_text.h"
 #include "core/postgres/pg_connection.h"
 
@@ -17,8 +18,8 @@ namespace spillway {
 namespace {
 // How long a day seen to have its own partition is trusted before it is checked again.
 constexpr auto kPartitionRecheck = std::chrono::seconds(10);
-constexpr const char* kStageDead = "spillway_stage_dead";
 constexpr const char* kClaimStatement = "spillway_claim";
+constexpr const char* kDeadStatement = "spillway_dead_letters";
 
 std::string sql_literal(std::string_view text) {
     std::string quoted = "'";
@@ -84,7 +85,11 @@ BatchWriter::BatchWriter(SinkOptions options, Metrics* metrics, DictionaryKeeper
         ", kafka_partition, kafka_offset, kafka_key, kafka_headers, payload, event_id, reason,"
         " message, sqlstate, timestamptz 'epoch' + kafka_timestamp_ms * interval '1 "
         "millisecond', " +
-        sql_literal(events) + " FROM " + kStageDead +
+        sql_literal(events) +
+        " FROM unnest($1::int4[], $2::int8[], $3::bytea[], $4::jsonb[], $5::bytea[], $6::text[],"
+        " $7::text[], $8::text[], $9::text[], $10::int8[]) AS s(kafka_partition, kafka_offset,"
+        " kafka_key, kafka_headers, payload, event_id, reason, message, sqlstate,"
+        " kafka_timestamp_ms)" +
         " ON CONFLICT (kafka_topic, kafka_partition, kafka_offset) DO UPDATE SET"
         " last_seen = now(), reason = EXCLUDED.reason, message = EXCLUDED.message,"
         " sqlstate = EXCLUDED.sqlstate, attempts = CASE WHEN " +
@@ -104,16 +109,12 @@ BatchWriter::~BatchWriter() = default;
 void BatchWriter::connect() {
     connection_.reset();
     connection_ = std::make_unique<PgConnection>(options_.conninfo);
-    // A per-connection staging table for dead letters (rare): no index, no WAL, emptied by
-    // every commit.
-    connection_->exec(
-        std::string("CREATE TEMP TABLE IF NOT EXISTS ") + kStageDead +
-        " (kafka_partition integer, kafka_offset bigint, kafka_key bytea,"
-        " kafka_headers jsonb, payload bytea, event_id text, reason text, message text,"
-        " sqlstate text, kafka_timestamp_ms bigint)"
-        " ON COMMIT DELETE ROWS;"
-        "SET synchronous_commit = on;");
+    connection_->exec("SET synchronous_commit = on");
     connection_->prepare(kClaimStatement, claim_sql_);
+    // Dead letters go in as arrays to a prepared statement: a staging table would cost a plan
+    // per batch and a truncation at every commit that touched it, which at small batches cost
+    // PostgreSQL more than the rows did.
+    connection_->prepare(kDeadStatement, insert_dead_sql_);
 }
 
 // The payload column(s) of one row: the text as received (jsonb), or one zstd frame and
@@ -268,50 +269,67 @@ BatchWriter::Stored BatchWriter::write_transaction(const std::vector<const Event
             stored.to_default = count_default_partition_rows(claimed);
         }
     }
-    if (!dead.empty()) {
-        copy_buffer_.clear();
-        for (const DeadRow& row : dead) {
-            append_copy_int(copy_buffer_, row.event->partition);
-            copy_buffer_ += '\t';
-            append_copy_int(copy_buffer_, row.event->offset);
-            copy_buffer_ += '\t';
-            if (row.event->key.empty())
-                append_copy_null(copy_buffer_);
-            else
-                append_copy_bytea(copy_buffer_, row.event->key);
-            copy_buffer_ += '\t';
-            if (row.event->headers_json.empty())
-                append_copy_null(copy_buffer_);
-            else
-                append_copy_text(copy_buffer_, row.event->headers_json);
-            copy_buffer_ += '\t';
-            append_copy_bytea(copy_buffer_, row.event->payload);
-            copy_buffer_ += '\t';
-            if (row.event->event_id.empty())
-                append_copy_null(copy_buffer_);
-            else
-                append_copy_text(copy_buffer_, sanitize_utf8(row.event->event_id));
-            copy_buffer_ += '\t';
-            append_copy_text(copy_buffer_, row.reason);
-            copy_buffer_ += '\t';
-            append_copy_text(copy_buffer_, sanitize_utf8(row.message));
-            copy_buffer_ += '\t';
-            if (row.sqlstate.empty())
-                append_copy_null(copy_buffer_);
-            else
-                append_copy_text(copy_buffer_, row.sqlstate);
-            copy_buffer_ += '\t';
-            if (row.event->produced_at_ms > 0)
-                append_copy_int(copy_buffer_, row.event->produced_at_ms);
-            else
-                append_copy_null(copy_buffer_);
-            copy_buffer_ += '\n';
-        }
-        connection_->copy_in(std::string("COPY ") + kStageDead + " FROM STDIN", copy_buffer_);
-        connection_->exec(insert_dead_sql_);
-    }
+    if (!dead.empty())
+        insert_dead_letters(dead);
     connection_->exec("COMMIT");
     return stored;
+}
+
+// One array parameter per column of the dead-letter rows (text form; NULL elements unquoted).
+void BatchWriter::insert_dead_letters(const std::vector<DeadRow>& dead) {
+    dead_params_.assign(10, "{");
+    std::string hex;
+    const auto add = [this](size_t column, std::string_view text) {
+        std::string& out = dead_params_[column];
+        if (out.size() > 1)
+            out += ',';
+        append_array_text(out, text);
+    };
+    const auto add_null = [this](size_t column) {
+        std::string& out = dead_params_[column];
+        if (out.size() > 1)
+            out += ',';
+        out += "NULL";
+    };
+    const auto add_bytes = [&](size_t column, std::string_view bytes) {
+        hex = hex_bytea(bytes);
+        add(column, hex);
+    };
+    for (const DeadRow& row : dead) {
+        const Event& event = *row.event;
+        add(0, std::to_string(event.partition));
+        add(1, std::to_string(event.offset));
+        if (event.key.empty())
+            add_null(2);
+        else
+            add_bytes(2, event.key);
+        if (event.headers_json.empty())
+            add_null(3);
+        else
+            add(3, event.headers_json);
+        add_bytes(4, event.payload);
+        if (event.event_id.empty())
+            add_null(5);
+        else
+            add(5, sanitize_utf8(event.event_id));
+        add(6, row.reason);
+        add(7, sanitize_utf8(row.message));
+        if (row.sqlstate.empty())
+            add_null(8);
+        else
+            add(8, row.sqlstate);
+        if (event.produced_at_ms > 0)
+            add(9, std::to_string(event.produced_at_ms));
+        else
+            add_null(9);
+    }
+    std::vector<std::string_view> params;
+    params.reserve(dead_params_.size());
+    for (std::string& param : dead_params_) {
+        param += '}';
+        params.emplace_back(param);
+    }
+    connection_->query_prepared_column(kDeadStatement, params, [](std::string_view) {});
 }
 
 // Writes `good` in as few transactions as the data allow. A data error splits the set in halves

@@ -83,6 +83,7 @@ private:
     void append_payload(const Event& event);
     std::vector<const Event*> claim(const std::vector<const Event*>& distinct);
     int64_t count_default_partition_rows(const std::vector<const Event*>& rows);
+    void insert_dead_letters(const std::vector<DeadRow>& dead);
     Stored write_transaction(const std::vector<const Event*>& good,
                              const std::vector<DeadRow>& dead);
     void write_isolating(const std::vector<const Event*>& good, std::vector<DeadRow>& dead,
@@ -101,6 +102,7 @@ private:
     int64_t staged_raw_bytes_ = 0, staged_stored_bytes_ = 0;
     std::string copy_buffer_;
     std::string ids_param_, times_param_;
+    std::vector<std::string> dead_params_;
     std::string claim_sql_;
     std::string copy_events_sql_;
     std::string copy_topic_;  // the topic as a COPY text field
