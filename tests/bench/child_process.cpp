@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -104,6 +105,7 @@ void ChildProcess::reap(int status, const rusage& usage) {
 bool ChildProcess::running() {
     if (pid_ <= 0 || exited_)
         return false;
+    peak_hwm_mib_ = std::max(peak_hwm_mib_, status_mib("VmHWM:"));
     int status = 0;
     rusage usage{};
     const pid_t done = ::wait4(pid_, &status, WNOHANG, &usage);
@@ -124,15 +126,28 @@ void ChildProcess::send_signal(int signal_number) {
 }
 
 double ChildProcess::rss_mib() const {
+    return status_mib("VmRSS:");
+}
+
+// A "Name:   123456 kB" line of /proc/PID/status in MiB; 0 once the child is gone.
+double ChildProcess::status_mib(std::string_view field) const {
     if (pid_ <= 0 || exited_)
         return 0;
     std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
     std::string line;
     while (std::getline(status, line)) {
-        if (line.rfind("VmRSS:", 0) == 0)
-            return std::atof(line.c_str() + 6) / 1024.0;  // "VmRSS:   123456 kB"
+        if (line.rfind(field, 0) == 0)
+            return std::atof(line.c_str() + field.size()) / 1024.0;
     }
     return 0;
+}
+
+double ChildProcess::max_rss_mib() const {
+    // ru_maxrss is not the child's own peak: posix_spawn runs the child in this process's memory
+    // until exec (CLONE_VM), and exec keeps the high-water mark of the memory it leaves, so the
+    // figure was this process's RSS at spawn whenever that was larger (the mock cluster holding
+    // the backlog). VmHWM counts only the child's own memory after exec.
+    return peak_hwm_mib_ > 0 ? peak_hwm_mib_ : max_rss_mib_;
 }
 
 void ChildProcess::wait(double timeout_s, const std::function<void()>& each_poll, int poll_ms) {

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace spillway::bench {
@@ -37,7 +38,9 @@ public:
     bool timed_out() const { return timed_out_; }
     double wall_seconds() const { return wall_seconds_; }  // start() -> reaped
     double cpu_seconds() const { return cpu_seconds_; }    // user + system, child and its own
-    double max_rss_mib() const { return max_rss_mib_; }    // ru_maxrss
+    // Peak resident set: the child's VmHWM, sampled at every running() (wait() polls it every
+    // poll_ms), or ru_maxrss if it was never sampled.
+    double max_rss_mib() const;
     std::string stdout_text() const;
     std::string stderr_text() const;
     std::string output_prefix() const { return output_prefix_; }
@@ -46,6 +49,7 @@ public:
 
 private:
     void reap(int status, const ::rusage& usage);
+    double status_mib(std::string_view field) const;
 
     std::vector<std::string> argv_;
     std::vector<std::string> environment_;
@@ -58,6 +62,7 @@ private:
     double started_at_ = 0;
     double wall_seconds_ = 0;
     double cpu_seconds_ = 0;
+    double peak_hwm_mib_ = 0;
     double max_rss_mib_ = 0;
 };
 
