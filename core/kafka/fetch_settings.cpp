@@ -42,15 +42,16 @@ const FetchSetting* find_fetch_setting(const std::string& property) {
 
 // Defaults for a consumer that drains fast: librdkafka's default queued.min.messages (100,000)
 // makes a fast consumer stall about half a second each time its local queue runs low, and a long
-// fetch.wait.max.ms adds latency at low rates. Memory stays capped by queued.max.messages.kbytes:
-// 16 MiB is about a second of 300-byte events at the database's full rate here, enough to keep
-// the queue fed, and it took the engine's peak RSS from 287 to 144 MiB on a 400,000-event
-// backlog with no change in rate (librdkafka's 64 MiB fills while the queue is full).
+// fetch.wait.max.ms adds latency at low rates. Memory stays capped by queued.max.messages.kbytes,
+// which trades memory for large events' rate: librdkafka's 64 MiB fills while the queue is full
+// (peak RSS 241 MiB with a 100,000-event queue of 300 B events), 16 MiB halved that but starved
+// the writers of 5 KB events (zstd 10,000 rows/s against 16,800), 32 MiB held 193 MiB and
+// 12,100 rows/s (spillway_bench_e2e on the 2-core build machine).
 const std::map<std::string, std::string>& consumer_defaults() {
     static const std::map<std::string, std::string> defaults = {
         {"enable.auto.commit", "false"},    {"enable.auto.offset.store", "false"},
         {"auto.offset.reset", "earliest"},  {"enable.partition.eof", "false"},
-        {"queued.min.messages", "1000000"}, {"queued.max.messages.kbytes", "16384"},
+        {"queued.min.messages", "1000000"}, {"queued.max.messages.kbytes", "32768"},
         {"fetch.wait.max.ms", "10"},        {"fetch.error.backoff.ms", "50"},
         {"session.timeout.ms", "10000"},    {"heartbeat.interval.ms", "1000"},
         {"client.id", "spillway"},
