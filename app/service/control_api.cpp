@@ -1,5 +1,6 @@
 #include "app/service/control_api.h"
 
+#include <pthread.h>
 #include <unistd.h>
 #include <QCryptographicHash>
 #include <QHostInfo>
@@ -54,23 +55,37 @@ bool constant_time_equal(const QByteArray& a, const QByteArray& b) {
 
 ControlApi::ControlApi(Engine& engine, ControlApiOptions options)
     : engine_(engine), options_(std::move(options)) {
-    store_thread_.setObjectName("spillway-api-dlq");
-    store_context_ = new QObject;
-    store_context_->moveToThread(&store_thread_);
-    store_thread_.start();
+    store_thread_ = std::thread([this] { run_store_worker(); });
 }
 
 ControlApi::~ControlApi() {
-    // The store and its connections belong to the worker thread: release them there.
-    QMetaObject::invokeMethod(
-        store_context_,
-        [this] {
-            store_.reset();
-            delete store_context_;
-        },
-        Qt::BlockingQueuedConnection);
-    store_thread_.quit();
-    store_thread_.wait();
+    {
+        std::lock_guard lock(tasks_mutex_);
+        stopping_ = true;
+    }
+    tasks_wake_.notify_all();
+    store_thread_.join();
+}
+
+// The worker: the operations in the order they came, each to the end; on stop, what is queued
+// still runs (its answer goes nowhere once the server is gone), then the store and its
+// connections are released here, on the thread that made them.
+void ControlApi::run_store_worker() {
+    pthread_setname_np(pthread_self(), "spillway-api-dlq");
+    std::unique_ptr<DeadLetterStore> store;
+    std::unique_lock lock(tasks_mutex_);
+    for (;;) {
+        tasks_wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+        if (tasks_.empty())
+            break;
+        WorkerTask task = std::move(tasks_.front());
+        tasks_.pop_front();
+        lock.unlock();
+        task(store);
+        lock.lock();
+    }
+    lock.unlock();
+    store.reset();
 }
 
 bool ControlApi::authorized(const HttpRequest& request) const {
@@ -357,25 +372,28 @@ void ControlApi::handle_dead_letters(const HttpRequest& request, const QList<QBy
 }
 
 void ControlApi::run_on_store(StoreJob job, const HttpResponder& respond) {
-    QMetaObject::invokeMethod(
-        store_context_,
-        [this, job = std::move(job), respond] {
-            try {
-                if (!store_)
-                    store_ = std::make_unique<DeadLetterStore>(options_.sink, options_.decoder);
-                respond(job(*store_));
-            } catch (const std::invalid_argument& error) {
-                respond(error_response(400, error.what()));
-            } catch (const PgError& error) {
-                // A lost connection is rebuilt on the next request.
-                if (error.connection_lost())
-                    store_.reset();
-                respond(error_response(error.connection_lost() ? 503 : 500, error.what()));
-            } catch (const std::exception& error) {
-                respond(error_response(500, error.what()));
-            }
-        },
-        Qt::QueuedConnection);
+    WorkerTask task = [this, job = std::move(job),
+                       respond](std::unique_ptr<DeadLetterStore>& store) {
+        try {
+            if (!store)
+                store = std::make_unique<DeadLetterStore>(options_.sink, options_.decoder);
+            respond(job(*store));
+        } catch (const std::invalid_argument& error) {
+            respond(error_response(400, error.what()));
+        } catch (const PgError& error) {
+            // A lost connection is rebuilt on the next request.
+            if (error.connection_lost())
+                store.reset();
+            respond(error_response(error.connection_lost() ? 503 : 500, error.what()));
+        } catch (const std::exception& error) {
+            respond(error_response(500, error.what()));
+        }
+    };
+    {
+        std::lock_guard lock(tasks_mutex_);
+        tasks_.push_back(std::move(task));
+    }
+    tasks_wake_.notify_one();
 }
 
 }  // namespace spillway

@@ -3,11 +3,18 @@
 // dead-letter operations, behind a bearer token. Engine reads and knob changes are answered on
 // the HTTP thread (they only swap pointers); dead-letter operations run one at a time on their
 // own worker thread with its own DeadLetterStore, so a long replay never holds up /metrics.
-#include <QObject>
-#include <QThread>
+//
+// The worker is a std::thread fed through a mutex-guarded queue, and its DeadLetterStore is a
+// local of that thread: made, used and released there and nowhere else. The hand-over is ordered
+// by std::mutex and std::thread::join, which ThreadSanitizer sees; Qt's queued calls and
+// QThread::wait synchronise inside the uninstrumented Qt, where it cannot.
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "core/dead_letters/dead_letter_store.h"
 #include "core/tiering/tier_snapshot.h"
@@ -43,6 +50,10 @@ public:
 
 private:
     using StoreJob = std::function<HttpResponse(DeadLetterStore&)>;
+    // One queued operation; `store` is the worker's own (null until the first use, and again
+    // after a lost connection).
+    using WorkerTask = std::function<void(std::unique_ptr<DeadLetterStore>& store)>;
+    void run_store_worker();
     void handle_api(const HttpRequest& request, const HttpResponder& respond);
     void handle_dead_letters(const HttpRequest& request, const QList<QByteArray>& segments,
                              const HttpResponder& respond);
@@ -55,9 +66,11 @@ private:
 
     Engine& engine_;
     ControlApiOptions options_;
-    QThread store_thread_;
-    QObject* store_context_ = nullptr;        // lives in store_thread_
-    std::unique_ptr<DeadLetterStore> store_;  // used only on store_thread_
+    std::mutex tasks_mutex_;  // guards tasks_ and stopping_
+    std::condition_variable tasks_wake_;
+    std::deque<WorkerTask> tasks_;
+    bool stopping_ = false;
+    std::thread store_thread_;  // runs run_store_worker()
 };
 
 // Equal without leaking where they differ or how long the secret is (compares SHA-256 digests).

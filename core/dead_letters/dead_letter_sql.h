@@ -100,7 +100,7 @@ auto DeadLetterStore::guarded(const char* operation, Body&& body) -> decltype(bo
     } catch (const PgError& error) {
         rollback_after_error();
         throw PgError(context + error.what(), error.sqlstate(), error.detail(),
-                      error.connection_lost());
+                      error.connection_lost(), error.constraint());
     } catch (const std::invalid_argument& error) {
         rollback_after_error();
         throw std::invalid_argument(context + error.what());

@@ -26,7 +26,10 @@ bool table_exists(PgConnection& connection, const std::string& table) {
 // One day's partition, in one transaction: build it beside the table, move that day's rows out
 // of the default partition, attach it. The default partition is locked first so no writer adds a
 // row of that day between the move and the attach; lock_timeout keeps writers from queueing
-// behind a long wait (the next run tries again).
+// behind a long wait (the next run tries again). A writer whose COPY routed a row of that day to
+// the default partition before the attach committed fails that partition's bounds once the lock
+// is released; it retries the batch, which then routes the row to the new partition
+// (PgError::classify).
 void create_day_partition(PgConnection& connection, const SinkOptions& options,
                           std::chrono::sys_days day) {
     const std::string partition = day_partition_table(options.events_table, day);

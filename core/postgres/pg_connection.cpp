@@ -7,11 +7,13 @@
 
 namespace spillway {
 
-PgError::PgError(const std::string& what, std::string sqlstate, std::string detail, bool connection_lost)
+PgError::PgError(const std::string& what, std::string sqlstate, std::string detail,
+                 bool connection_lost, std::string constraint)
     : std::runtime_error(what),
       sqlstate_(std::move(sqlstate)),
       detail_(std::move(detail)),
-      connection_lost_(connection_lost) {}
+      connection_lost_(connection_lost),
+      constraint_(std::move(constraint)) {}
 
 PgErrorClass classify_sqlstate(std::string_view s) {
     if (s.size() != 5)
@@ -34,6 +36,14 @@ PgErrorClass classify_sqlstate(std::string_view s) {
 
 PgErrorClass PgError::classify() const {
     if (connection_lost_)
+        return PgErrorClass::Transient;
+    // A row fails a partition's own bounds (SQLSTATE 23514 naming no constraint; a CHECK or
+    // domain constraint always names itself) only when the table's partitions changed under the
+    // statement: a COPY into the parent routed the row to the default partition, then an ATTACH
+    // PARTITION for the row's day (the partition maintainer, a restore, another instance)
+    // committed before the row reached it. The row is valid; the same statement retried routes
+    // it to the new partition. Treating it as data would dead-letter a valid event.
+    if (sqlstate_ == "23514" && constraint_.empty())
         return PgErrorClass::Transient;
     return classify_sqlstate(sqlstate_);
 }
@@ -75,10 +85,12 @@ bool PgConnection::ok() const {
 }
 
 void PgConnection::throw_from(PGresult* result, const std::string& context) {
-    std::string sqlstate, message, detail;
+    std::string sqlstate, message, detail, constraint;
     if (result) {
         const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
         sqlstate = state ? state : "";
+        const char* constraint_name = PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
+        constraint = constraint_name ? constraint_name : "";
         message = trimmed(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY));
         detail = trimmed(PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL));
         const std::string where = trimmed(PQresultErrorField(result, PG_DIAG_CONTEXT));
@@ -90,7 +102,7 @@ void PgConnection::throw_from(PGresult* result, const std::string& context) {
     const bool lost = PQstatus(conn_) != CONNECTION_OK;
     std::string what =
         context + ": " + (sqlstate.empty() ? "" : "SQLSTATE " + sqlstate + ": ") + message;
-    throw PgError(what, sqlstate, detail, lost);
+    throw PgError(what, sqlstate, detail, lost, constraint);
 }
 
 long PgConnection::exec(const std::string& sql) {

@@ -25,16 +25,20 @@ enum class PgErrorClass {
 
 class PgError : public std::runtime_error {
 public:
-    PgError(const std::string& what, std::string sqlstate, std::string detail, bool connection_lost);
+    PgError(const std::string& what, std::string sqlstate, std::string detail, bool connection_lost,
+            std::string constraint = {});
     const std::string& sqlstate() const { return sqlstate_; }
     const std::string& detail() const { return detail_; }
     bool connection_lost() const { return connection_lost_; }
+    // The constraint the server names (PG_DIAG_CONSTRAINT_NAME); empty when it names none.
+    const std::string& constraint() const { return constraint_; }
     PgErrorClass classify() const;
 
 private:
     std::string sqlstate_;
     std::string detail_;
     bool connection_lost_;
+    std::string constraint_;
 };
 
 PgErrorClass classify_sqlstate(std::string_view sqlstate);

@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "core/pipeline/engine.h"
 #include "core/common/json_text.h"
 #include "core/demo/load_generator.h"
+#include "core/pipeline/engine.h"
 #include "support/pipeline_fixture.h"
 #include "support/test_producer.h"
 
@@ -94,6 +94,51 @@ private:
     int64_t events_with_id(const std::string& event_id) {
         return fixture_->scalar(std::string("SELECT count(*) FROM ") + kEventsTable +
                                 " WHERE event_id = " + sql_literal(event_id));
+    }
+
+    // Every dead-letter row and the engine's own view, for a failure message: when a count is
+    // off, which row is extra (its reason and message) says whether the engine misfiled an event
+    // or the test expected the wrong thing.
+    std::string describe_state() {
+        std::string text = "dead-letter rows (offset | reason | event_id | message):\n";
+        for (const std::string& row : fixture_->column(
+                 std::string("SELECT kafka_offset || ' | ' || reason || ' | ' || "
+                             "coalesce(event_id, '<null>') || ' | ' || left(message, 200) FROM ") +
+                 kDeadTable + " ORDER BY kafka_offset"))
+            text += "  " + row + "\n";
+        text +=
+            "events stored: " +
+            std::to_string(fixture_->scalar(std::string("SELECT count(*) FROM ") + kEventsTable)) +
+            "; expected dead letters " + std::to_string(dead_cases_) + ", events " +
+            std::to_string(canaries_ + stored_cases_) + "\n";
+        const auto snapshot = engine_->snapshot();
+        text += "engine: state " + snapshot->state + ", consumed " +
+                std::to_string(snapshot->consumed) + ", written " +
+                std::to_string(snapshot->written) + ", dead-lettered " +
+                std::to_string(snapshot->dead_lettered) + ", batches " +
+                std::to_string(snapshot->batches) + ", retries " +
+                std::to_string(snapshot->batch_retries) + ", splits " +
+                std::to_string(snapshot->batch_splits) + ", pauses " +
+                std::to_string(snapshot->pauses) + ", queued " +
+                std::to_string(snapshot->queue_events) + ", in flight " +
+                std::to_string(snapshot->in_flight_offsets) + ", overflow queued " +
+                std::to_string(snapshot->overflow_queued) + ", source paused " +
+                (snapshot->source_paused ? "yes" : "no") + ", database available " +
+                (snapshot->database_available ? "yes" : "no") + "\n";
+        text += "last Kafka error: " + snapshot->last_kafka_error +
+                "\nlast database error: " + snapshot->last_database_error + "\n";
+        return text;
+    }
+
+    // Waits (as QTRY_COMPARE does) until `count()` is `expected`; on timeout prints the state.
+    template <typename Count>
+    bool wait_for_count(Count count, int64_t expected, const char* what) {
+        if (QTest::qWaitFor([&] { return count() == expected; }, 30000))
+            return true;
+        qWarning("%s: still %lld, expected %lld after 30 s\n%s", what,
+                 static_cast<long long>(count()), static_cast<long long>(expected),
+                 describe_state().c_str());
+        return false;
     }
 
     static std::string canary_json(const std::string& event_id) {
@@ -227,11 +272,19 @@ private slots:
         QVERIFY2(bad.error.empty() && bad.offset >= 0, bad.error.c_str());
         QVERIFY2(canary.error.empty() && canary.offset == bad.offset + 1, canary.error.c_str());
 
-        // The pipeline keeps flowing: the valid event produced after the bad one is stored.
-        QTRY_COMPARE_WITH_TIMEOUT(events_with_id(canary_id), int64_t(1), 30000);
-
+        // Counted before any wait, so a failed wait here does not show up again as a count
+        // mismatch in the final accounting: the bad message is dead-lettered regardless.
         if (reason.isEmpty()) {
             ++stored_cases_;
+        } else {
+            ++dead_cases_;
+            ++(reason == "database_reject" ? database_rejects_ : decoder_rejects_);
+        }
+
+        // The pipeline keeps flowing: the valid event produced after the bad one is stored.
+        QVERIFY(wait_for_count([&] { return events_with_id(canary_id); }, 1, "canary stored"));
+
+        if (reason.isEmpty()) {
             const std::string id = bytes(event_id);
             QTRY_COMPARE_WITH_TIMEOUT(events_with_id(id), int64_t(1), 30000);
             QCOMPARE(dead_rows_at(bad.offset), int64_t(0));
@@ -249,9 +302,8 @@ private slots:
             return;
         }
 
-        ++dead_cases_;
-        ++(reason == "database_reject" ? database_rejects_ : decoder_rejects_);
-        QTRY_COMPARE_WITH_TIMEOUT(dead_rows_at(bad.offset), int64_t(1), 30000);
+        QVERIFY(wait_for_count([&] { return dead_rows_at(bad.offset); }, 1,
+                               "dead-letter rows at the bad message's offset"));
         QCOMPARE(QString::fromStdString(dead_column("reason", bad.offset)), reason);
         const QString message = QString::fromStdString(dead_column("message", bad.offset));
         QVERIFY2(message.contains(message_contains), qPrintable(message));
@@ -305,9 +357,14 @@ private slots:
                                   std::string(kEventsTable) + "', '" + kDeadTable + "')"),
                  int64_t(2));
         QVERIFY(fixture_->wait_all_committed(*engine_, 60s));
-        QCOMPARE(fixture_->scalar(std::string("SELECT count(*) FROM ") + kDeadTable), dead_cases_);
-        QCOMPARE(fixture_->scalar(std::string("SELECT count(*) FROM ") + kEventsTable),
-                 canaries_ + stored_cases_);
+        const int64_t dead_rows =
+            fixture_->scalar(std::string("SELECT count(*) FROM ") + kDeadTable);
+        const int64_t event_rows =
+            fixture_->scalar(std::string("SELECT count(*) FROM ") + kEventsTable);
+        if (dead_rows != dead_cases_ || event_rows != canaries_ + stored_cases_)
+            qWarning("%s", describe_state().c_str());
+        QCOMPARE(dead_rows, dead_cases_);
+        QCOMPARE(event_rows, canaries_ + stored_cases_);
         const DrainReport drain = engine_->drain_and_stop();
         QVERIFY(drain.completed);
         const auto snapshot = engine_->snapshot();
