@@ -7,7 +7,8 @@
 
 namespace spillway {
 
-PgError::PgError(const std::string& what, std::string sqlstate, std::string detail, bool connection_lost)
+PgError::PgError(const std::string& what, std::string sqlstate, std::string detail,
+                 bool connection_lost)
     : std::runtime_error(what),
       sqlstate_(std::move(sqlstate)),
       detail_(std::move(detail)),
@@ -50,12 +51,30 @@ std::string trimmed(const char* text) {
         s.pop_back();
     return s;
 }
+
+// libpq says only "certificate verify failed": name the CA file it checked against, which is
+// what the operator has to look at.
+std::string certificate_hint(PGconn* conn) {
+    std::string rootcert;
+    if (PQconninfoOption* options = PQconninfo(conn)) {
+        for (const PQconninfoOption* option = options; option->keyword; ++option)
+            if (std::string_view(option->keyword) == "sslrootcert" && option->val)
+                rootcert = option->val;
+        PQconninfoFree(options);
+    }
+    return " (the server's certificate is not signed by a CA in sslrootcert " +
+           (rootcert.empty() ? std::string("(default ~/.postgresql/root.crt)") : rootcert) +
+           ", or it is not valid at this time)";
+}
+
 }  // namespace
 
 PgConnection::PgConnection(const std::string& conninfo) {
     conn_ = PQconnectdb(conninfo.c_str());
     if (PQstatus(conn_) != CONNECTION_OK) {
         std::string message = "cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(conn_));
+        if (message.find("certificate verify failed") != std::string::npos)
+            message += certificate_hint(conn_);
         PQfinish(conn_);
         conn_ = nullptr;
         throw PgError(message, "08001", {}, true);
