@@ -8,7 +8,8 @@ namespace spillway {
 
 int run_read_events(const AppOptions& options, std::ostream& out, std::ostream& errors) {
     ReadEventsOptions read;
-    read.conninfo = options.pg;
+    // With --pg-sslmode, --pg-sslrootcert, --pg-sslcert, --pg-sslkey and --pg-password-file.
+    read.conninfo = options.effective_conninfo();
     read.events_table = options.table;
     read.since = options.since;
     read.until = options.until;

@@ -14,8 +14,9 @@ namespace spillway {
 
 using namespace dead_letter_sql;
 
-DeadLetterStore::DeadLetterStore(SinkOptions sink, DecoderOptions decoder)
-    : sink_(std::move(sink)), decoder_(std::move(decoder)) {
+DeadLetterStore::DeadLetterStore(SinkOptions sink, DecoderOptions decoder,
+                                 std::chrono::milliseconds statement_timeout)
+    : sink_(std::move(sink)), statement_timeout_(statement_timeout), decoder_(std::move(decoder)) {
     for (const auto* name : {&sink_.events_table, &sink_.dead_letter_table}) {
         if (!valid_table_name(*name))
             throw std::invalid_argument("dead-letter store: invalid table name \"" + *name +
@@ -32,7 +33,10 @@ DeadLetterStore::~DeadLetterStore() = default;
 PgConnection& DeadLetterStore::connection() {
     if (!connection_ || !connection_->ok()) {
         connection_.reset();
-        connection_ = std::make_unique<PgConnection>(sink_.conninfo);
+        auto connection = std::make_unique<PgConnection>(sink_.conninfo);
+        if (statement_timeout_.count() > 0)
+            connection->limit_statement_time(statement_timeout_);
+        connection_ = std::move(connection);
     }
     return *connection_;
 }

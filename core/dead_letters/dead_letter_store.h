@@ -37,7 +37,11 @@ public:
     // sink: conninfo and table names (sink.topic is not used: every entry keeps its own topic,
     // and replay writes it under that topic). decoder: the validator replay uses; give it the
     // engine's options so a replayed entry is judged as a live one would be.
-    DeadLetterStore(SinkOptions sink, DecoderOptions decoder = {});
+    // statement_timeout: when > 0, the store's own connection ends each statement after it
+    // (PgConnection::limit_statement_time), for a console that must not wait for ever; replay's
+    // writers use connections of their own, without it.
+    DeadLetterStore(SinkOptions sink, DecoderOptions decoder = {},
+                    std::chrono::milliseconds statement_timeout = {});
     ~DeadLetterStore() override;
     DeadLetterStore(const DeadLetterStore&) = delete;
     DeadLetterStore& operator=(const DeadLetterStore&) = delete;
@@ -78,6 +82,7 @@ private:
     void rollback_after_error();
 
     SinkOptions sink_;
+    std::chrono::milliseconds statement_timeout_;
     EventDecoder decoder_;
     std::string dead_letters_;  // quoted table names
     std::string event_keys_;

@@ -280,6 +280,7 @@ void EmbeddedPostgres::start() {
     }
     if (!initialized_)
         init_cluster();
+    write_server_files();
     for (int attempt = 1;; ++attempt) {
         // Keep the previous port across restarts when it is still free: clients may hold it.
         if (port_ == 0 || bind_loopback(port_) != port_)
@@ -422,6 +423,33 @@ void EmbeddedPostgres::init_cluster() {
     qCInfo(lcPostgres, "initialized cluster in %s", data_dir_.c_str());
 }
 
+void EmbeddedPostgres::write_server_files() {
+    for (const auto& [name, contents] : options_.server_files) {
+        if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..")
+            throw std::runtime_error("start: server file name \"" + name +
+                                     "\" is not a plain file name");
+        const std::string path = data_dir_ + "/" + name;
+        // Created 0600 before anything is written, so the key is never readable by others.
+        const int fd =
+            ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+            throw std::runtime_error("start: cannot create " + path + ": " + errno_text());
+        bool ok = ::fchmod(fd, 0600) == 0 &&
+                  (!run_as_.drop || ::fchown(fd, run_as_.uid, run_as_.gid) == 0);
+        for (std::size_t done = 0; ok && done < contents.size();) {
+            const ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            ok = n > 0;
+            done += n > 0 ? static_cast<std::size_t>(n) : 0;
+        }
+        const std::string error = ok ? std::string() : errno_text();
+        ::close(fd);
+        if (!ok)
+            throw std::runtime_error("start: cannot write " + path + ": " + error);
+    }
+}
+
 void EmbeddedPostgres::launch_postmaster() {
     // Started directly rather than through pg_ctl so that it is our child: we can waitpid() it
     // and PDEATHSIG ties it to us.
@@ -446,6 +474,8 @@ void EmbeddedPostgres::launch_postmaster() {
         for (const char* setting : {"fsync=off", "synchronous_commit=off", "full_page_writes=off"})
             cmd.insert(cmd.end(), {"-c", setting});
     }
+    for (const std::string& setting : options_.server_settings)
+        cmd.insert(cmd.end(), {"-c", setting});
     server_command_ = join(cmd);
 
     const int log = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);

@@ -8,6 +8,7 @@
 // directories of dead runs are swept on the next start.
 #include <sys/types.h>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace spillway {
@@ -19,6 +20,15 @@ struct EmbeddedPostgresOptions {
     bool durable = false;  // false: fsync/synchronous_commit off — a throwaway demo/test database
     int max_connections = 64;
     int start_timeout_ms = 60000;
+    // Extra server settings ("ssl=on", "ssl_cert_file=server.crt"), given as -c after the
+    // defaults above, so they may also replace one. A relative file name in a setting is relative
+    // to the data directory, where `server_files` go.
+    std::vector<std::string> server_settings;
+    // Files (name, contents) written into the data directory before the server starts, mode 0600
+    // and owned by the server's account: PostgreSQL refuses a private key anyone else can read,
+    // and under root the server runs as `postgres`. A name is a plain file name, no directories;
+    // a file initdb wrote (pg_hba.conf) is replaced.
+    std::vector<std::pair<std::string, std::string>> server_files;
 };
 
 class EmbeddedPostgres {
@@ -56,6 +66,7 @@ private:
     static RunAs resolve_run_as();
     void make_run_dir();
     void init_cluster();
+    void write_server_files();
     void launch_postmaster();
     bool wait_until_ready();  // false: the postmaster lost the race for its port
     void create_database();

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 
 namespace spillway {
@@ -60,12 +61,39 @@ std::string trimmed(const char* text) {
         s.pop_back();
     return s;
 }
+
+// libpq says only "certificate verify failed": name the CA file it checked against, which is
+// what the operator has to look at.
+std::string certificate_hint(PGconn* conn) {
+    std::string rootcert;
+    if (PQconninfoOption* options = PQconninfo(conn)) {
+        for (const PQconninfoOption* option = options; option->keyword; ++option)
+            if (std::string_view(option->keyword) == "sslrootcert" && option->val)
+                rootcert = option->val;
+        PQconninfoFree(options);
+    }
+    return " (the server's certificate is not signed by a CA in sslrootcert " +
+           (rootcert.empty() ? std::string("(default ~/.postgresql/root.crt)") : rootcert) +
+           ", or it is not valid at this time)";
+}
+
 }  // namespace
 
 PgConnection::PgConnection(const std::string& conninfo) {
-    conn_ = PQconnectdb(conninfo.c_str());
+    // The default goes first and the caller's string, expanded in place of dbname, after it, so
+    // a connect_timeout the operator set wins; so does PGCONNECT_TIMEOUT, read only when no
+    // value is given. getenv races only with setenv, which nothing in Spillway calls.
+    const std::string default_timeout = std::to_string(kDefaultConnectTimeoutSeconds);
+    const bool from_environment =
+        std::getenv("PGCONNECT_TIMEOUT") != nullptr;  // NOLINT(concurrency-mt-unsafe)
+    const char* keywords[] = {"connect_timeout", "dbname", nullptr};
+    const char* values[] = {default_timeout.c_str(), conninfo.c_str(), nullptr};
+    conn_ = from_environment ? PQconnectdb(conninfo.c_str())
+                             : PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
     if (PQstatus(conn_) != CONNECTION_OK) {
         std::string message = "cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(conn_));
+        if (message.find("certificate verify failed") != std::string::npos)
+            message += certificate_hint(conn_);
         PQfinish(conn_);
         conn_ = nullptr;
         throw PgError(message, "08001", {}, true);
@@ -78,6 +106,13 @@ PgConnection::PgConnection(const std::string& conninfo) {
 PgConnection::~PgConnection() {
     if (conn_)
         PQfinish(conn_);
+}
+
+void PgConnection::limit_statement_time(std::chrono::milliseconds timeout) {
+    const std::vector<std::string> current = query_column("SHOW statement_timeout");
+    if (timeout.count() <= 0 || current.empty() || current.front() != "0")
+        return;
+    exec("SET statement_timeout = " + std::to_string(timeout.count()));
 }
 
 bool PgConnection::ok() const {

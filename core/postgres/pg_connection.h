@@ -3,6 +3,7 @@
 // lines private and reports no error detail field; the writers need both: pre-escaped COPY data
 // sent in large chunks, and SQLSTATE + message + detail to classify a failure and tell a person.
 // One connection belongs to one thread.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -45,8 +46,11 @@ PgErrorClass classify_sqlstate(std::string_view sqlstate);
 
 class PgConnection {
 public:
-    // Connects; throws PgError (connection_lost = true) with libpq's message on failure.
+    // Connects; throws PgError (connection_lost = true) with libpq's message on failure. Unless
+    // the connection string (or PGCONNECT_TIMEOUT) sets connect_timeout, a server that does not
+    // answer is given kDefaultConnectTimeoutSeconds: without it libpq waits for ever.
     explicit PgConnection(const std::string& conninfo);
+    static constexpr int kDefaultConnectTimeoutSeconds = 10;
     ~PgConnection();
     PgConnection(const PgConnection&) = delete;
     PgConnection& operator=(const PgConnection&) = delete;
@@ -87,6 +91,11 @@ public:
     int64_t query_prepared_column(const std::string& name,
                                   const std::vector<std::string_view>& params,
                                   const std::function<void(std::string_view)>& on_value);
+
+    // Interactive use (the console): every later statement of this session ends after `timeout`,
+    // unless the role, database or connection string already set a statement_timeout, which
+    // then stays. Not for the writers: a COPY of a big batch may rightly take long.
+    void limit_statement_time(std::chrono::milliseconds timeout);
 
 private:
     [[noreturn]] void throw_from(pg_result* result, const std::string& context);

@@ -1,6 +1,8 @@
 #include "ui/dead_letters/dead_letter_controller.h"
 
+#include <cstdio>
 #include <fstream>
+#include <streambuf>
 
 #include "ui/dead_letters/dead_letter_audit_model.h"
 #include "ui/dead_letters/dead_letter_model.h"
@@ -12,6 +14,43 @@ namespace spillway {
 
 namespace {
 constexpr int kAuditRows = 200;
+
+struct ExportCancelled : std::runtime_error {
+    ExportCancelled() : std::runtime_error("export cancelled") {}
+};
+
+// Passes every write on to the file, and throws once the export is cancelled, so an export ends
+// at its next row however the backend produces them. Unbuffered: each write is checked.
+class CancellableBuffer : public std::streambuf {
+public:
+    CancellableBuffer(std::streambuf* target, std::function<bool()> cancelled)
+        : target_(target), cancelled_(std::move(cancelled)) {}
+
+protected:
+    int_type overflow(int_type ch) override {
+        check();
+        if (traits_type::eq_int_type(ch, traits_type::eof()))
+            return traits_type::not_eof(ch);
+        return target_->sputc(traits_type::to_char_type(ch));
+    }
+    std::streamsize xsputn(const char* data, std::streamsize size) override {
+        check();
+        return target_->sputn(data, size);
+    }
+    int sync() override {
+        check();
+        return target_->pubsync();
+    }
+
+private:
+    void check() const {
+        if (cancelled_())
+            throw ExportCancelled();
+    }
+    std::streambuf* target_;
+    std::function<bool()> cancelled_;
+};
+
 }  // namespace
 
 DeadLetterController::DeadLetterController(std::function<DeadLetterFilter()> filter_bar,
@@ -32,6 +71,7 @@ DeadLetterController::~DeadLetterController() {
 
 void DeadLetterController::use_service(std::unique_ptr<DeadLetterService> service,
                                        const DecoderOptions& decoder) {
+    forget_exports();
     model_->setService(nullptr);
     service_ = std::move(service);
     connect(service_.get(), &DeadLetterService::failed, this, &DeadLetterController::problem);
@@ -47,7 +87,18 @@ void DeadLetterController::use_service(std::unique_ptr<DeadLetterService> servic
     load_audit();
 }
 
+void DeadLetterController::forget_exports() {
+    // The old service's answers never come: its exports stop (and remove their files) on the
+    // worker, unseen.
+    cancel_export();
+    if (!running_exports_.empty()) {
+        running_exports_.clear();
+        emit exportRunning(false);
+    }
+}
+
 void DeadLetterController::clear() {
+    forget_exports();
     model_->setService(nullptr);
     service_.reset();
     reasons_->setCounts({});
@@ -172,25 +223,61 @@ void DeadLetterController::export_to(const DeadLetterSelection& selection, Expor
                                      const QString& path) {
     if (!service_)
         return;
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    running_exports_.push_back(cancel);
+    emit exportRunning(true);
+    // Runs on the GUI thread once the export ended, whichever way.
+    auto ended = [this, cancel] {
+        std::erase(running_exports_, cancel);
+        if (running_exports_.empty())
+            emit exportRunning(false);
+    };
     service_->run(
         this, tr("exporting to %1").arg(path),
-        [selection, format, path = path.toStdString(),
+        [selection, format, path = path.toStdString(), cancel, link = service_->link(),
          actor = DeadLetterService::actor().toStdString()](DeadLetterBackend& store) {
-            std::ofstream out(path, std::ios::binary | std::ios::trunc);
-            if (!out)
+            std::ofstream file(path, std::ios::binary | std::ios::trunc);
+            if (!file)
                 throw std::runtime_error("cannot open " + path + " for writing");
-            const int64_t written = store.export_entries(selection, format, out, actor);
-            out.close();
-            if (!out)
+            CancellableBuffer buffer(file.rdbuf(),
+                                     [&] { return cancel->load() || link->stopping(); });
+            std::ostream out(&buffer);
+            out.exceptions(std::ios::badbit);  // a cancel (a throw in the buffer) ends the export
+            int64_t written = 0;
+            try {
+                written = store.export_entries(selection, format, out, actor);
+            } catch (...) {
+                // The backend may wrap the cancel in its own error: the flag says what happened.
+                if (!cancel->load() && !link->stopping())
+                    throw;
+                file.close();
+                std::remove(path.c_str());
+                throw ExportCancelled();
+            }
+            file.close();
+            if (!file)
                 throw std::runtime_error("writing " + path + " failed");
             return written;
         },
-        [this, path](int64_t written) {
+        [this, path, ended](int64_t written) {
+            ended();
             emit actionFinished(tr("Exported %1 entries to %2").arg(format_count(written), path),
                                 true);
             load_audit();
         },
-        [this](const QString& message) { emit actionFinished(message, false); });
+        [this, path, cancel, ended](const QString& message) {
+            ended();
+            emit actionFinished(
+                cancel->load()
+                    ? tr("Export to %1 cancelled; the partial file was removed.").arg(path)
+                    : message,
+                false);
+        });
+}
+
+void DeadLetterController::cancel_export() {
+    for (const auto& cancel : running_exports_)
+        cancel->store(true);
 }
 
 void DeadLetterController::replay_ran(const ReplayReport& report) {

@@ -6,8 +6,10 @@
 // to the latest one is applied. The view (DeadLetterPage) says what the filter bar holds and
 // shows what this reports through its signals. GUI thread only.
 #include <QObject>
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "core/dead_letters/dead_letter_store.h"
 
@@ -50,7 +52,12 @@ public:
     // or saveFailed() and actionFinished(…, false).
     void save_payload(int64_t id, const QByteArray& payload);
     void discard(const DeadLetterSelection& selection, const QString& note);
+    // Exports to a file on this machine: exportRunning(true), then actionFinished() and
+    // exportRunning(false). cancel_export() stops the exports under way at their next write and
+    // removes their partial files.
     void export_to(const DeadLetterSelection& selection, ExportFormat format, const QString& path);
+    void cancel_export();
+    bool exporting() const { return !running_exports_.empty(); }
     // A replay dialog ran: its summary is the action's outcome; a real replay changed the rows.
     void replay_ran(const ReplayReport& report);
 
@@ -73,14 +80,20 @@ signals:
     void saveFailed();
     // An action finished (or failed): the line shown under the table.
     void actionFinished(const QString& message, bool ok);
+    // An export started (true) or the last one under way ended (false).
+    void exportRunning(bool running);
 
 private:
+    void forget_exports();
+
     std::function<DeadLetterFilter()> filter_bar_;
     std::unique_ptr<DeadLetterService> service_;
     DeadLetterModel* model_;
     DeadLetterReasonModel* reasons_;
     DeadLetterAuditModel* audit_;
     int replay_chunk_size_ = 500;
+    // One flag per export under way; cancel_export() sets them, the worker reads them.
+    std::vector<std::shared_ptr<std::atomic<bool>>> running_exports_;
     uint64_t reason_job_ = 0;
     uint64_t detail_job_ = 0;
     uint64_t audit_job_ = 0;

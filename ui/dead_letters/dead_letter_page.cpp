@@ -78,6 +78,7 @@ DeadLetterPage::DeadLetterPage(QWidget* parent)
       discard_(new QPushButton(tr("Discard"))),
       export_(new QPushButton(tr("Export"))),
       action_status_(new QLabel),
+      cancel_export_(new QPushButton(tr("Cancel export"))),
       detail_(new DeadLetterDetailPane),
       audit_table_(plain_table()) {
     setObjectName(QStringLiteral("page_dead_letters"));
@@ -113,6 +114,9 @@ void DeadLetterPage::style_labels() {
     counts_->setObjectName(QStringLiteral("label_dead_letter_counts"));
     problem_->setObjectName(QStringLiteral("label_dead_letter_problem"));
     action_status_->setObjectName(QStringLiteral("label_dead_letter_action"));
+    cancel_export_->setObjectName(QStringLiteral("button_cancel_export"));
+    cancel_export_->setToolTip(tr("Stop the export and remove the partial file"));
+    cancel_export_->hide();
 
     not_connected_->setText(
         tr("The dead-letter workbench works on the engine's PostgreSQL database.\n"
@@ -166,7 +170,10 @@ QWidget* DeadLetterPage::build_entries_center() {
     center_layout->addWidget(counts_);
     center_layout->addWidget(table_, 1);
     center_layout->addWidget(build_actions());
-    center_layout->addWidget(action_status_);
+    auto* status_row = new QHBoxLayout;
+    status_row->addWidget(action_status_, 1);
+    status_row->addWidget(cancel_export_);
+    center_layout->addLayout(status_row);
     return center;
 }
 
@@ -314,6 +321,11 @@ void DeadLetterPage::connect_controller() {
             [this] { detail_->setSaving(false); });
     connect(controller, &DeadLetterController::actionFinished, this,
             &DeadLetterPage::set_action_status);
+    connect(controller, &DeadLetterController::exportRunning, this, [this](bool running) {
+        cancel_export_->setVisible(running);
+        cancel_export_->setEnabled(running);
+    });
+    connect(cancel_export_, &QPushButton::clicked, this, &DeadLetterPage::cancelExport);
     connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         update_action_buttons();
         show_current_entry();
@@ -366,6 +378,11 @@ void DeadLetterPage::setRemote(const QUrl& engine_url, const QString& token) {
             return std::make_unique<RemoteDeadLetterStore>(engine_url, token, &stopping);
         }),
         DecoderOptions{});
+}
+
+void DeadLetterPage::setService(std::unique_ptr<DeadLetterService> service,
+                                const DecoderOptions& decoder) {
+    use_service(std::move(service), decoder);
 }
 
 void DeadLetterPage::use_service(std::unique_ptr<DeadLetterService> service,
@@ -603,7 +620,14 @@ void DeadLetterPage::ask_export(bool matching) {
 
 void DeadLetterPage::exportTo(const DeadLetterSelection& selection, ExportFormat format,
                               const QString& path) {
+    action_status_->setText(tr("Exporting to %1…").arg(path));  // not finished: no signal
+    theme::set_tone(action_status_, theme::Tone::Neutral);
     controller_->export_to(selection, format, path);
+}
+
+void DeadLetterPage::cancelExport() {
+    cancel_export_->setEnabled(false);
+    controller_->cancel_export();
 }
 
 }  // namespace spillway

@@ -43,6 +43,8 @@ public:
     // Works on a remote engine's dead-letter table through its control API (engine_url:
     // http://host:port; token: its bearer token). Replaces the store in use, if any.
     void setRemote(const QUrl& engine_url, const QString& token);
+    // Works on the store behind `service` (any backend: tests give a scripted one).
+    void setService(std::unique_ptr<DeadLetterService> service, const DecoderOptions& decoder = {});
     // Back to the "not connected" state.
     void clearStore();
     DeadLetterService* service() const;
@@ -65,7 +67,9 @@ public:
     DeadLetterReplayDialog* replaySelection();
     DeadLetterReplayDialog* replayMatching();
     void discard(const DeadLetterSelection& selection, const QString& note);
+    // Exports to a file; "Cancel export" (cancelExport()) shows while it runs.
     void exportTo(const DeadLetterSelection& selection, ExportFormat format, const QString& path);
+    void cancelExport();
     // Entries per replay chunk: the progress bar moves and Cancel takes effect between chunks.
     void setReplayChunkSize(int entries);
     // Reloads the table (keeping what is loaded), the reason counts, the detail and the audit.
@@ -131,6 +135,7 @@ private:
     QPushButton* discard_;
     QPushButton* export_;
     QLabel* action_status_;
+    QPushButton* cancel_export_;  // shown while an export runs
     DeadLetterDetailPane* detail_;
     QTableView* audit_table_;
 };

@@ -78,6 +78,15 @@ DeadLetterReplayDialog::DeadLetterReplayDialog(DeadLetterService* service,
     connect(cancel_button_, &QPushButton::clicked, this, &DeadLetterReplayDialog::cancel);
     connect(replay_button_, &QPushButton::clicked, this, &DeadLetterReplayDialog::replayForReal);
     connect(buttons_, &QDialogButtonBox::rejected, this, &DeadLetterReplayDialog::reject);
+    if (service) {
+        // A session switch destroys the service: a run under way then never answers.
+        connect(service, &QObject::destroyed, this, [this] {
+            if (stage_ == Stage::DryRunning || stage_ == Stage::Replaying)
+                show_failure(
+                    tr("The session changed while this ran: it stops after its current "
+                       "chunk. The audit log shows what it did."));
+        });
+    }
     run(true);
 }
 
@@ -121,6 +130,13 @@ void DeadLetterReplayDialog::set_stage(Stage stage) {
 }
 
 void DeadLetterReplayDialog::run(bool dry_run) {
+    if (!service_) {
+        // The session changed under the open dialog: the store it was opened on is gone.
+        show_failure(
+            tr("The dead-letter store this dialog was opened on is no longer connected "
+               "(the session changed). Close the dialog and select the entries again."));
+        return;
+    }
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     heading_->setText(dry_run ? tr("Dry run: finding out what a replay would do…")
                               : tr("Replaying…"));
@@ -132,9 +148,11 @@ void DeadLetterReplayDialog::run(bool dry_run) {
     options.dry_run = dry_run;
     options.chunk_size = chunk_size_;
     const QPointer<QObject> guard(this);
-    DeadLetterService* service = service_;
-    options.progress = [service, guard, cancel = cancel_](int64_t done, int64_t total) {
-        service->post_to_gui(guard, [guard, done, total] {
+    // The link, not the service: the replay runs on after a session switch destroyed it, up to
+    // its next chunk, where it hears "stop".
+    options.progress = [link = service_->link(), guard, cancel = cancel_](int64_t done,
+                                                                          int64_t total) {
+        link->post_to_gui(guard, [guard, done, total] {
             auto* dialog = static_cast<DeadLetterReplayDialog*>(guard.data());
             // The bar counts in thousands past int's range; plain counts otherwise.
             const int scale = total > 1'000'000'000 ? 1000 : 1;
@@ -143,7 +161,7 @@ void DeadLetterReplayDialog::run(bool dry_run) {
             dialog->progress_->setFormat(
                 tr("%1 of %2").arg(format_count(done), format_count(total)));
         });
-        return !cancel->load() && !service->stopping();
+        return !cancel->load() && !link->stopping();
     };
     service_->run(
         this, dry_run ? tr("dry run") : tr("replay"),
@@ -156,14 +174,16 @@ void DeadLetterReplayDialog::run(bool dry_run) {
             set_stage(dry_run ? Stage::DryRunDone : Stage::Done);
             emit ranReplay(report);
         },
-        [this](const QString& message) {
-            heading_->setText(tr("The replay failed"));
-            counts_->setText(message);
-            QPalette palette = counts_->palette();
-            palette.setColor(QPalette::WindowText, theme::tone_color(theme::Tone::Bad, palette));
-            counts_->setPalette(palette);
-            set_stage(Stage::Failed);
-        });
+        [this](const QString& message) { show_failure(message); });
+}
+
+void DeadLetterReplayDialog::show_failure(const QString& message) {
+    heading_->setText(tr("The replay failed"));
+    counts_->setText(message);
+    QPalette palette = counts_->palette();
+    palette.setColor(QPalette::WindowText, theme::tone_color(theme::Tone::Bad, palette));
+    counts_->setPalette(palette);
+    set_stage(Stage::Failed);
 }
 
 void DeadLetterReplayDialog::show_report(const ReplayReport& report) {

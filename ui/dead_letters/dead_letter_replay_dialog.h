@@ -1,8 +1,11 @@
 #pragma once
 // Replay, dry run first: the dialog runs a dry run of the selection at once and shows what would
 // happen (counts and one line per entry); "Replay for real" then runs it. Both runs show a
-// progress bar with Cancel, which stops the replay after its current chunk.
+// progress bar with Cancel, which stops the replay after its current chunk. The dialog holds its
+// service weakly: a session switch destroys the service while the dialog may stay open. GUI
+// thread.
 #include <QDialog>
+#include <QPointer>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -53,8 +56,9 @@ private:
     void run(bool dry_run);
     void set_stage(Stage stage);
     void show_report(const ReplayReport& report);
+    void show_failure(const QString& message);
 
-    DeadLetterService* service_;
+    QPointer<DeadLetterService> service_;
     DeadLetterSelection selection_;
     int chunk_size_;
     Stage stage_ = Stage::DryRunning;

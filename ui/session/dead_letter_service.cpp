@@ -7,26 +7,34 @@
 namespace spillway {
 
 DeadLetterService::DeadLetterService(BackendFactory make_backend, QObject* parent)
-    : QObject(parent), make_backend_(std::move(make_backend)) {
-    thread_ = std::thread([this] { worker(); });
+    : QObject(parent), link_(std::make_shared<Link>()) {
+    link_->make_backend_ = std::move(make_backend);
+    link_->service_ = this;
+    // Detached: the destructor must not wait for a request that waits on the database. The
+    // thread holds the link, and the link is all it touches.
+    std::thread([link = link_] { Link::worker(link); }).detach();
 }
 
-DeadLetterService::DeadLetterService(SinkOptions sink, DecoderOptions decoder, QObject* parent)
+DeadLetterService::DeadLetterService(SinkOptions sink, DecoderOptions decoder, QObject* parent,
+                                     std::chrono::milliseconds statement_timeout)
     : DeadLetterService(
-          [sink = std::move(sink), decoder = std::move(decoder)](
-              const std::atomic<bool>&) -> std::unique_ptr<DeadLetterBackend> {
-              return std::make_unique<DeadLetterStore>(sink, decoder);
+          [sink = std::move(sink), decoder = std::move(decoder),
+           statement_timeout](const std::atomic<bool>&) -> std::unique_ptr<DeadLetterBackend> {
+              return std::make_unique<DeadLetterStore>(sink, decoder, statement_timeout);
           },
           parent) {}
 
 DeadLetterService::~DeadLetterService() {
     {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-        tasks_.clear();
+        std::lock_guard lock(link_->mutex_);
+        link_->stopping_ = true;
+        link_->tasks_.clear();
     }
-    wake_.notify_all();
-    thread_.join();
+    link_->wake_.notify_all();
+    // From here on the worker posts nothing to this object; what it posted before is dropped
+    // with the object's pending events.
+    std::lock_guard lock(link_->service_mutex_);
+    link_->service_ = nullptr;
 }
 
 QString DeadLetterService::actor() {
@@ -37,70 +45,76 @@ QString DeadLetterService::actor() {
 }
 
 int DeadLetterService::pending() const {
-    std::lock_guard lock(mutex_);
-    return int(tasks_.size()) + running_;
+    std::lock_guard lock(link_->mutex_);
+    return int(link_->tasks_.size()) + link_->running_;
 }
 
-void DeadLetterService::post(Task task) {
+void DeadLetterService::post(Link::Task task) {
     {
-        std::lock_guard lock(mutex_);
-        if (stopping_)
+        std::lock_guard lock(link_->mutex_);
+        if (link_->stopping_)
             return;
-        tasks_.push_back(std::move(task));
+        link_->tasks_.push_back(std::move(task));
     }
-    wake_.notify_one();
+    link_->wake_.notify_one();
 }
 
-void DeadLetterService::post_to_gui(const QPointer<QObject>& receiver, std::function<void()> call) {
-    // Queued on the service, which outlives its worker; the receiver is checked on the GUI thread,
-    // where it is deleted.
+void DeadLetterService::Link::post_to_service(std::function<void(DeadLetterService&)> call) {
+    // Queued on the service while it exists (checked under the lock its destructor takes); the
+    // call runs on the GUI thread, and not at all if the service is deleted before.
+    std::lock_guard lock(service_mutex_);
+    if (!service_)
+        return;
+    DeadLetterService* service = service_;
     QMetaObject::invokeMethod(
-        this,
-        [this, receiver, call = std::move(call)] {
-            if (receiver)
-                call();
-        },
-        Qt::QueuedConnection);
+        service, [service, call = std::move(call)] { call(*service); }, Qt::QueuedConnection);
 }
 
-void DeadLetterService::report_failure(const QPointer<QObject>& receiver, const QString& message,
-                                       std::function<void(const QString&)> on_failure) {
+void DeadLetterService::Link::post_to_gui(const QPointer<QObject>& receiver,
+                                          std::function<void()> call) {
+    // The receiver is checked on the GUI thread, where it is deleted.
+    post_to_service([receiver, call = std::move(call)](DeadLetterService&) {
+        if (receiver)
+            call();
+    });
+}
+
+void DeadLetterService::Link::report_failure(const QPointer<QObject>& receiver,
+                                             const QString& message,
+                                             std::function<void(const QString&)> on_failure) {
     qCWarning(lcConsole) << "dead-letter workbench:" << message;
-    QMetaObject::invokeMethod(
-        this,
-        [this, receiver, message, on_failure = std::move(on_failure)] {
+    post_to_service(
+        [receiver, message, on_failure = std::move(on_failure)](DeadLetterService& service) {
             if (on_failure && receiver)
                 on_failure(message);
             else if (!on_failure)
-                emit failed(message);
-        },
-        Qt::QueuedConnection);
+                emit service.failed(message);
+        });
 }
 
-void DeadLetterService::worker() {
+void DeadLetterService::Link::worker(const std::shared_ptr<Link>& link) {
     // Backends connect lazily, on their first request, so constructing one does no I/O.
     std::unique_ptr<DeadLetterBackend> store;
     QString store_problem;
     try {
-        store = make_backend_(stopping_);
+        store = link->make_backend_(link->stopping_);
     } catch (const std::exception& error) {
         store_problem = QString::fromStdString(error.what());
     }
-    std::unique_lock lock(mutex_);
+    std::unique_lock lock(link->mutex_);
     for (;;) {
-        wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
-        if (stopping_)
+        link->wake_.wait(lock, [&] { return link->stopping_ || !link->tasks_.empty(); });
+        if (link->stopping_)
             break;
-        Task task = std::move(tasks_.front());
-        tasks_.pop_front();
-        ++running_;
+        Task task = std::move(link->tasks_.front());
+        link->tasks_.pop_front();
+        ++link->running_;
         lock.unlock();
         task(store.get(), store_problem);
         // Tell the GUI an answer was handled, after the answer's own queued call.
-        QMetaObject::invokeMethod(
-            this, [this] { emit answered(); }, Qt::QueuedConnection);
+        link->post_to_service([](DeadLetterService& service) { emit service.answered(); });
         lock.lock();
-        --running_;
+        --link->running_;
     }
     lock.unlock();
     store.reset();  // closes the connections on the thread that opened them

@@ -2,7 +2,8 @@
 // The dead-letter workbench's way to the store: one long-lived worker thread owns the backend (a
 // DeadLetterStore holds one PostgreSQL connection, a RemoteDeadLetterStore its own network
 // manager, and either belongs to one thread) and runs the workbench's requests in order. Answers
-// come back to the GUI thread as queued calls, so the GUI thread never waits on the database. A
+// come back to the GUI thread as queued calls, so the GUI thread never waits on the database, not
+// even when the service is destroyed while a request runs (the worker is not joined). A
 // view that may ask again before the answer comes (the operator is still typing a filter) numbers
 // its requests with DeadLetterJobs and drops answers that are no longer the latest (hotspot's
 // JobTracker).
@@ -10,6 +11,7 @@
 #include <QPointer>
 #include <QString>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -42,32 +44,70 @@ class DeadLetterService : public QObject {
 public:
     // Makes the backend on the worker thread, which then owns it; a throw is reported by every
     // request. `stopping` turns true when the service is being destroyed: a backend that waits
-    // (on the network) gives up then, so the GUI thread is not held up joining the worker.
+    // (on the network) gives up then.
     using BackendFactory =
         std::function<std::unique_ptr<DeadLetterBackend>(const std::atomic<bool>& stopping)>;
     explicit DeadLetterService(BackendFactory make_backend, QObject* parent = nullptr);
     // The embedded engine's table in SQL. decoder: the engine's decoder options, so a replayed
-    // or edited entry is judged as a live one would be.
-    DeadLetterService(SinkOptions sink, DecoderOptions decoder, QObject* parent = nullptr);
-    // Asks a running replay to stop after its current chunk, lets the current request finish,
-    // drops the queued ones and joins the worker.
+    // or edited entry is judged as a live one would be. Every statement of the store's own
+    // connection ends after `statement_timeout` unless the role or connection string sets one,
+    // so a database that holds a query (a lock, an overload) cannot keep the workbench waiting;
+    // replay's writes use connections of their own, without it.
+    DeadLetterService(SinkOptions sink, DecoderOptions decoder, QObject* parent = nullptr,
+                      std::chrono::milliseconds statement_timeout = kStatementTimeout);
+    // Asks a running replay to stop after its current chunk and drops the queued requests, but
+    // does not wait for the current one: it may wait on a database that does not answer, and
+    // the GUI thread must not. The worker finishes it on its own, then closes the backend;
+    // nothing it answers reaches anyone after this.
     ~DeadLetterService() override;
+
+    static constexpr std::chrono::milliseconds kStatementTimeout{30'000};
+
+    // What the worker and the service share; the worker keeps it, so it outlives the service.
+    // Code that runs inside a request (a replay's progress callback) uses it rather than the
+    // service, which may be gone by then. Any thread.
+    class Link {
+    public:
+        // Calls `call` on the GUI thread if the service and `receiver` still exist then.
+        void post_to_gui(const QPointer<QObject>& receiver, std::function<void()> call);
+        // True once the service is being destroyed: long requests check it to end early.
+        bool stopping() const { return stopping_.load(); }
+
+    private:
+        friend class DeadLetterService;
+        using Task = std::function<void(DeadLetterBackend*, const QString& store_problem)>;
+        void report_failure(const QPointer<QObject>& receiver, const QString& message,
+                            std::function<void(const QString&)> on_failure);
+        void post_to_service(std::function<void(DeadLetterService&)> call);
+        static void worker(const std::shared_ptr<Link>& link);
+
+        BackendFactory make_backend_;
+        mutable std::mutex mutex_;
+        std::condition_variable wake_;
+        std::deque<Task> tasks_;
+        int running_ = 0;
+        std::atomic<bool> stopping_{false};
+        std::mutex service_mutex_;
+        DeadLetterService* service_ = nullptr;  // cleared by ~DeadLetterService
+    };
 
     // The operator's name as written into the audit table.
     static QString actor();
 
     // Runs work(backend) on the worker thread, then done(result) on the GUI thread while `receiver`
-    // still exists. A failure (any exception) goes to failed(message) instead, or, without a
-    // handler, to the failed() signal. The message starts with `operation`.
+    // (and the service) still exist. A failure (any exception) goes to failed(message) instead, or,
+    // without a handler, to the failed() signal. The message starts with `operation`.
     template <typename Work, typename Done>
     void run(QObject* receiver, const QString& operation, Work work, Done done,
              std::function<void(const QString&)> on_failure = {});
 
     // Calls `call` on the GUI thread if `receiver` still exists then: for progress from inside a
-    // request. Safe from the worker thread.
-    void post_to_gui(const QPointer<QObject>& receiver, std::function<void()> call);
-    // True once the service is being destroyed: long requests check it to end early.
-    bool stopping() const { return stopping_.load(); }
+    // request. Safe from the worker thread while the service exists; later, use link().
+    void post_to_gui(const QPointer<QObject>& receiver, std::function<void()> call) {
+        link_->post_to_gui(receiver, std::move(call));
+    }
+    bool stopping() const { return link_->stopping(); }
+    const std::shared_ptr<Link>& link() const { return link_; }
     // Requests queued or running.
     int pending() const;
 
@@ -78,44 +118,36 @@ signals:
     void answered();
 
 private:
-    using Task = std::function<void(DeadLetterBackend*, const QString& store_problem)>;
-    void post(Task task);
-    void worker();
-    void report_failure(const QPointer<QObject>& receiver, const QString& message,
-                        std::function<void(const QString&)> on_failure);
+    void post(Link::Task task);
 
-    const BackendFactory make_backend_;
-    mutable std::mutex mutex_;
-    std::condition_variable wake_;
-    std::deque<Task> tasks_;
-    int running_ = 0;
-    std::atomic<bool> stopping_{false};
-    std::thread thread_;
+    std::shared_ptr<Link> link_;
 };
 
 template <typename Work, typename Done>
 void DeadLetterService::run(QObject* receiver, const QString& operation, Work work, Done done,
                             std::function<void(const QString&)> on_failure) {
     using Result = std::invoke_result_t<Work&, DeadLetterBackend&>;
-    post([this, guard = QPointer<QObject>(receiver ? receiver : this), operation,
+    // The task holds the link, never the service: it may finish after the service is gone.
+    post([link = link_, guard = QPointer<QObject>(receiver ? receiver : this), operation,
           work = std::move(work), done = std::move(done), on_failure = std::move(on_failure)](
              DeadLetterBackend* store, const QString& store_problem) mutable {
         if (!store) {
-            report_failure(guard, operation + QStringLiteral(": ") + store_problem, on_failure);
+            link->report_failure(guard, operation + QStringLiteral(": ") + store_problem,
+                                 on_failure);
             return;
         }
         try {
             if constexpr (std::is_void_v<Result>) {
                 work(*store);
-                post_to_gui(guard, [done] { done(); });
+                link->post_to_gui(guard, [done] { done(); });
             } else {
                 auto result = std::make_shared<Result>(work(*store));
-                post_to_gui(guard, [done, result] { done(std::move(*result)); });
+                link->post_to_gui(guard, [done, result] { done(std::move(*result)); });
             }
         } catch (const std::exception& error) {
-            report_failure(guard,
-                           operation + QStringLiteral(": ") + QString::fromStdString(error.what()),
-                           on_failure);
+            link->report_failure(
+                guard, operation + QStringLiteral(": ") + QString::fromStdString(error.what()),
+                on_failure);
         }
     });
 }

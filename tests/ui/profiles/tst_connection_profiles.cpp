@@ -20,11 +20,12 @@
 #include "support/pipeline_fixture.h"
 #include "support/secret_test_doubles.h"
 #include "support/test_main.h"
-#include "ui/session/connection_profile.h"
-#include "ui/session/connection_profile_check.h"
+#include "support/tls_postgres.h"
 #include "ui/profiles/connection_profile_dialog.h"
 #include "ui/profiles/connection_profile_manager.h"
 #include "ui/profiles/connection_profile_secrets.h"
+#include "ui/session/connection_profile.h"
+#include "ui/session/connection_profile_check.h"
 
 using namespace spillway;
 using spillway::test::MemorySecretStore;
@@ -107,6 +108,10 @@ std::optional<ConnectionProfile> resolve_and_wait(SecretStore& secrets,
     if (!QTest::qWaitFor([outcome] { return outcome->finished; }))
         return std::nullopt;
     return outcome->profile;
+}
+
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
 }
 
 // key=value pairs of a simple conninfo (the embedded server's).
@@ -704,6 +709,77 @@ private slots:
         else if (kafka_ok && postgres_ok)
             QVERIFY(dialog.grab().save(screenshot_dir() +
                                        QStringLiteral("/connection_profile_dialog_ok.png")));
+    }
+
+    // A profile with TLS files against a private server that speaks TLS (certificates made by
+    // openssl): the dialog's "Test connection" verifies the server with the profile's CA, sends
+    // its client certificate, and says what failed when either does not fit.
+    void testConnectionOverTls() {
+        QTemporaryDir certificates;
+        QVERIFY(certificates.isValid());
+        std::unique_ptr<test::TlsPostgres> server;
+        try {
+            server = std::make_unique<test::TlsPostgres>(certificates.path().toStdString());
+        } catch (const std::exception& error) {
+            QFAIL(error.what());
+        }
+        const test::TestCertificates& files = server->certificates();
+        const auto values = parse_conninfo(server->conninfo());
+        struct Case {
+            const char* what;
+            QString user;
+            std::string rootcert, cert, key;
+            bool ok;
+            QString expected;  // a regular expression for the PostgreSQL result label
+        };
+        const QString client = QLatin1String(test::TlsPostgres::kClientRole);
+        const QString ok = QStringLiteral("^✓ PostgreSQL at 127\\.0\\.0\\.1:\\d+/\\w+: connected");
+        const std::vector<Case> cases = {
+            {"right CA", q(values.at("user")), files.ca_cert, {}, {}, true, ok},
+            {"wrong CA",
+             q(values.at("user")),
+             files.other_ca_cert,
+             {},
+             {},
+             false,
+             QStringLiteral("^✗ PostgreSQL at 127\\.0\\.0\\.1:\\d+/\\w+: .*certificate verify "
+                            "failed.*not signed by a CA in sslrootcert ") +
+                 QRegularExpression::escape(q(files.other_ca_cert))},
+            {"client certificate", client, files.ca_cert, files.client_cert, files.client_key, true,
+             ok},
+            {"client certificate missing",
+             client,
+             files.ca_cert,
+             {},
+             {},
+             false,
+             QStringLiteral("^✗ PostgreSQL.*certificate")},
+        };
+        QSettings settings(settings_path("tls-dialog"), QSettings::IniFormat);
+        ConnectionProfileStore store(&settings);
+        NoSecretStore secrets;
+        for (const Case& c : cases) {
+            ConnectionProfile profile = fixture_profile();
+            profile.pg_port = server->port();
+            profile.pg_database = q(values.at("dbname"));
+            profile.pg_user = c.user;
+            profile.pg_sslmode = QStringLiteral("verify-full");
+            profile.pg_sslrootcert = q(c.rootcert);
+            profile.pg_sslcert = q(c.cert);
+            profile.pg_sslkey = q(c.key);
+            QVERIFY2(profile.problem().isEmpty(), qPrintable(profile.problem()));
+            ConnectionProfileDialog dialog(store, secrets, std::nullopt);
+            dialog.setProfile(profile);
+            dialog.show();
+            QSignalSpy tested(&dialog, &ConnectionProfileDialog::tested);
+            dialog.testButton()->click();
+            QVERIFY(tested.wait(30000));
+            const QString shown = dialog.postgresResult()->text();
+            qInfo("%s: %s", c.what, qPrintable(shown));
+            QCOMPARE(tested.first().at(1).value<ConnectionCheck>().ok, c.ok);
+            QVERIFY2(shown.contains(QRegularExpression(c.expected)),
+                     qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(c.what), shown)));
+        }
     }
 
     // Saving through the dialog, and connecting through the list: the profile comes out with
