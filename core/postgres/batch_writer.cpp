@@ -111,10 +111,7 @@ void BatchWriter::connect() {
     connection_ = std::make_unique<PgConnection>(options_.conninfo);
     connection_->exec("SET synchronous_commit = on");
     connection_->prepare(kClaimStatement, claim_sql_);
-    // Dead letters go in as arrays to a prepared statement: a staging table would cost a plan
-    // per batch and a truncation at every commit that touched it, which at small batches cost
-    // PostgreSQL more than the rows did.
-    connection_->prepare(kDeadStatement, insert_dead_sql_);
+    dead_statement_prepared_ = false;
 }
 
 // The payload column(s) of one row: the text as received (jsonb), or one zstd frame and
@@ -276,7 +273,15 @@ BatchWriter::Stored BatchWriter::write_transaction(const std::vector<const Event
 }
 
 // One array parameter per column of the dead-letter rows (text form; NULL elements unquoted).
+// Dead letters go in as arrays to a prepared statement: a staging table would cost a plan per
+// batch and a truncation at every commit that touched it, which at small batches cost PostgreSQL
+// more than the rows did. It is prepared at the first dead letter, not at connect, so a missing
+// dead-letter table stops only the batches that have dead letters, as the statement itself would.
 void BatchWriter::insert_dead_letters(const std::vector<DeadRow>& dead) {
+    if (!dead_statement_prepared_) {
+        connection_->prepare(kDeadStatement, insert_dead_sql_);
+        dead_statement_prepared_ = true;
+    }
     dead_params_.assign(10, "{");
     std::string hex;
     const auto add = [this](size_t column, std::string_view text) {

@@ -103,6 +103,7 @@ private:
     std::string copy_buffer_;
     std::string ids_param_, times_param_;
     std::vector<std::string> dead_params_;
+    bool dead_statement_prepared_ = false;  // on this connection
     std::string claim_sql_;
     std::string copy_events_sql_;
     std::string copy_topic_;  // the topic as a COPY text field
