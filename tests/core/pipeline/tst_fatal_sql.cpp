@@ -30,7 +30,9 @@ private slots:
         const std::string error = engine->snapshot()->last_database_error;
         QVERIFY2(error.find("events_fs_keys") != std::string::npos, error.c_str());
         QVERIFY2(error.find("intake stopped") != std::string::npos, error.c_str());
-        QVERIFY(engine->snapshot()->source_paused);
+        // The source pauses on its next poll after the writers report the database unavailable:
+        // a moment later, not at once (under TSan the moment was long enough to see).
+        QTRY_VERIFY_WITH_TIMEOUT(engine->snapshot()->source_paused, 30000);
         QCOMPARE(fixture_->scalar("SELECT count(*) FROM events_fs"), int64_t(0));
 
         PgConnection(fixture_->conninfo()).exec("ALTER TABLE keys_away RENAME TO events_fs_keys");
