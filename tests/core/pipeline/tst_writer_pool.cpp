@@ -50,6 +50,25 @@ Batch make_batch(uint64_t sequence, std::vector<Event> events) {
     return batch;
 }
 
+// Two writers over `sink`, with partition 0's offsets 0..2 consumed and in flight.
+struct Pool {
+    explicit Pool(const SinkOptions& sink)
+        : store([] {
+              Knobs knobs;
+              knobs.writer_concurrency = 2;
+              return knobs;
+          }()),
+          pool(sink, store, offsets, metrics) {
+        for (int64_t offset = 0; offset < 3; ++offset)
+            offsets.register_consumed(0, offset);
+        pool.start();
+    }
+    KnobStore store;
+    OffsetTracker offsets;
+    Metrics metrics;
+    WriterPool pool;
+};
+
 }  // namespace
 
 class TstWriterPool : public QObject {
@@ -91,15 +110,8 @@ private slots:
     void idHeldByABatchInFlightIsFollowedNotClaimedAgain() {
         const SinkOptions sink = fresh_sink();
         const std::string old_days = default_partition_table(sink.events_table);
-        Knobs knobs;
-        knobs.writer_concurrency = 2;
-        KnobStore store(knobs);
-        OffsetTracker offsets;
-        for (int64_t offset = 0; offset < 3; ++offset)
-            offsets.register_consumed(0, offset);
-        Metrics metrics;
-        WriterPool pool(sink, store, offsets, metrics);
-        pool.start();
+        Pool rig(sink);
+        auto& [store, offsets, metrics, pool] = rig;
 
         // Batch 1 claims "x" and then waits to write its row into the locked default partition.
         PgConnection blocker(pg_->conninfo());
@@ -132,15 +144,8 @@ private slots:
     void followersOfABatchWithARefusedRowAreWrittenThemselves() {
         const SinkOptions sink = fresh_sink();
         const std::string old_days = default_partition_table(sink.events_table);
-        Knobs knobs;
-        knobs.writer_concurrency = 2;
-        KnobStore store(knobs);
-        OffsetTracker offsets;
-        for (int64_t offset = 0; offset < 3; ++offset)
-            offsets.register_consumed(0, offset);
-        Metrics metrics;
-        WriterPool pool(sink, store, offsets, metrics);
-        pool.start();
+        Pool rig(sink);
+        auto& [store, offsets, metrics, pool] = rig;
 
         // Batch 1's "x" breaks a constraint of the partition it is routed to (checked after the
         // row waited for that partition's lock): the database dead-letters it, so the id is never
